@@ -1,0 +1,44 @@
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Routing;
+using Microsoft.AspNetCore.OData;
+using Microsoft.AspNetCore.OData.Formatter.Serialization;
+
+
+namespace GraphNotifications.Api.Contract;
+
+public static class ODataExtensions
+{
+    /// <summary>Graph's version segments; both serve the one contract.</summary>
+    public static readonly string[] Versions = ["v1.0", "beta"];
+
+    public static IMvcBuilder AddGraphOData(this IServiceCollection services)
+    {
+        var model = CsdlContract.Load();
+        services.AddSingleton(model);
+        services.AddSingleton(TimeProvider.System);
+
+        return services
+            .AddControllers(mvc =>
+            {
+                mvc.Filters.Add<GraphErrorResultFilter>();
+                mvc.ReturnHttpNotAcceptable = true;
+            })
+            .AddOData(odata =>
+            {
+                // Graph's names are lower camel case; without these, routes to them are silently missing.
+                odata.RouteOptions.EnableControllerNameCaseInsensitive = true;
+                odata.RouteOptions.EnablePropertyNameCaseInsensitive = true;
+                odata.RouteOptions.EnableActionNameCaseInsensitive = true;
+                odata.Conventions.Add(new ODataRouteConvention());
+                foreach (string version in Versions)
+                {
+                    odata.AddRouteComponents(version, model, RouteServices);
+                }
+            });
+    }
+
+    private static void RouteServices(IServiceCollection services) =>
+        services.AddSingleton<ODataResourceSerializer, TypedResourceSerializer>();
+
+}

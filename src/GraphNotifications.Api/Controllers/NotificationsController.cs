@@ -1,0 +1,45 @@
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Identity;
+using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Routing;
+using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Validation;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace GraphNotifications.Api.Controllers;
+
+/// <summary>
+/// The <c>notifications</c> entity set: every notification an app has created, linked to users or not yet. Only
+/// app-only callers reach it; a delegated caller's view is its own feed.
+/// </summary>
+[Authorize(Policy = NotificationsPermission.AppOnlyPolicyName)]
+public sealed class NotificationsController(NotificationStore store) : GraphController
+{
+    private const int PageSize = 100;
+
+    [ODataRoute("GET", "notifications")]
+    public async Task<IActionResult> List(CancellationToken cancellationToken) =>
+        Ok(await store.OwnedBy(Caller.AppId).Take(PageSize).ToListAsync(cancellationToken));
+
+    [ODataRoute("GET", "notifications/{notificationId}")]
+    public async Task<IActionResult> Get(string notificationId, CancellationToken cancellationToken)
+    {
+        var notification = await store.OwnedBy(Caller.AppId).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        return notification is null ? Error(GraphError.NotificationNotFound(notificationId)) : Ok(notification);
+    }
+
+    [ODataRoute("POST", "notifications")]
+    [NotificationBody(BodyMode.Create)]
+    public async Task<IActionResult> Post([FromBody] Notification? notification, CancellationToken cancellationToken)
+    {
+        if (notification is null || !ModelState.IsValid)
+        {
+            return UnreadableBody();
+        }
+
+        await store.CreateAsync(notification, Caller.AppId, userId: null, cancellationToken);
+        return Created(notification);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Identity;
+using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Routing;
+using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Validation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace GraphNotifications.Api.Controllers;
+
+/// <summary>
+/// A user's feed: <c>/me/notifications</c> and <c>/users/{id}/notifications</c>, with the navigation-property POST
+/// and the <c>$ref</c> links. <c>/me</c> is the same feed as <c>/users/{the caller's id}</c>.
+/// </summary>
+public sealed class UserNotificationsController(NotificationStore store) : GraphController
+{
+    /// <summary>A collection answers at most this many items until paging arrives.</summary>
+    private const int PageSize = 100;
+
+    [ODataRoute("GET", "me/notifications")]
+    [ODataRoute("GET", "users/{userId}/notifications")]
+    public async Task<IActionResult> List(string? userId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        return Ok(await store.Feed(Caller.AppId, owner).Take(PageSize).ToListAsync(cancellationToken));
+    }
+
+    [ODataRoute("GET", "me/notifications/{notificationId}")]
+    [ODataRoute("GET", "users/{userId}/notifications/{notificationId}")]
+    public async Task<IActionResult> Get(string? userId, string notificationId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        var notification = await store.Feed(Caller.AppId, owner).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        return notification is null ? Error(GraphError.NotificationNotFound(notificationId)) : Ok(notification);
+    }
+
+    [ODataRoute("POST", "me/notifications")]
+    [ODataRoute("POST", "users/{userId}/notifications")]
+    [NotificationBody(BodyMode.Create)]
+    public async Task<IActionResult> Post(string? userId, [FromBody] Notification? notification, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        if (notification is null || !ModelState.IsValid)
+        {
+            return UnreadableBody();
+        }
+
+        await store.CreateAsync(notification, Caller.AppId, owner, cancellationToken);
+        return Created(notification);
+    }
+
+    [ODataRoute("GET", "me/notifications/$ref")]
+    [ODataRoute("GET", "users/{userId}/notifications/$ref")]
+    public async Task<IActionResult> ListRefs(string? userId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        var ids = await store.Feed(Caller.AppId, owner).Select(n => n.Id).Take(PageSize).ToListAsync(cancellationToken);
+        return Ok(ids.Select(id => ServiceRoot.NotificationUrl(Request, id)));
+    }
+
+    [ODataRoute("POST", "me/notifications/$ref")]
+    [ODataRoute("POST", "users/{userId}/notifications/$ref")]
+    public async Task<IActionResult> CreateRef(string? userId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        // Read here rather than bound: the framework's binder reports a missing @odata.id as a null link, and a
+        // reader of Graph's page who posts a whole notification here needs to be told where it belongs.
+        var (reference, problem) = await ReferenceBody.ReadAsync(Request, cancellationToken);
+        if (problem is not null)
+        {
+            return Error(problem);
+        }
+
+        return await LinkAsync(owner, reference!, cancellationToken);
+    }
+
+    [ODataRoute("DELETE", "me/notifications/{notificationId}/$ref")]
+    [ODataRoute("DELETE", "users/{userId}/notifications/{notificationId}/$ref")]
+    public async Task<IActionResult> DeleteRef(string? userId, string notificationId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        return await UnlinkAsync(owner, notificationId, cancellationToken);
+    }
+
+    [ODataRoute("DELETE", "me/notifications/$ref")]
+    [ODataRoute("DELETE", "users/{userId}/notifications/$ref")]
+    public async Task<IActionResult> DeleteRefById(string? userId, [FromQuery(Name = "$id")] string? id, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return Error(GraphError.BadRequest("Name the notification to remove: …/notifications/{id}/$ref, or …/notifications/$ref?$id={its URL}."));
+        }
+
+        string? notificationId = ServiceRoot.NotificationIdFrom(Request, id);
+        return notificationId is null
+            ? Error(ReferenceBody.NotANotification(id, "$id"))
+            : await UnlinkAsync(owner, notificationId, cancellationToken);
+    }
+
+    private async Task<IActionResult> LinkAsync(string owner, string reference, CancellationToken cancellationToken)
+    {
+        string? notificationId = ServiceRoot.NotificationIdFrom(Request, reference);
+        if (notificationId is null)
+        {
+            return Error(ReferenceBody.NotANotification(reference, "@odata.id"));
+        }
+
+        // An app links only its own notifications; a delegated caller sees only what is already in its feed.
+        var visible = Caller.IsDelegated ? store.Feed(Caller.AppId, owner) : store.OwnedBy(Caller.AppId);
+        if (!await visible.AnyAsync(n => n.Id == notificationId, cancellationToken))
+        {
+            return Error(GraphError.NotificationNotFound(notificationId));
+        }
+
+        await store.LinkAsync(owner, notificationId, cancellationToken);
+        return NoContent();
+    }
+
+    private async Task<IActionResult> UnlinkAsync(string owner, string notificationId, CancellationToken cancellationToken)
+    {
+        bool visible = await store.Feed(Caller.AppId, owner).AnyAsync(n => n.Id == notificationId, cancellationToken);
+        return visible && await store.UnlinkAsync(owner, notificationId, cancellationToken)
+            ? NoContent()
+            : Error(GraphError.NotificationNotFound(notificationId));
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+
+namespace GraphNotifications.Api.Identity;
+
+/// <summary>
+/// Who is calling, read from the token's claims as Entra ID issues them (and as <c>dotnet user-jwts</c> mints them):
+/// the app is <c>azp</c>, else <c>appid</c>; a delegated call carries scopes in <c>scp</c> (or <c>scope</c>) and acts
+/// for the user <c>oid</c>, else <c>sub</c>; an app-only call carries app roles in <c>roles</c> (or <c>role</c>).
+/// </summary>
+public sealed record Caller(string AppId, string? UserId, IReadOnlySet<string> Scopes, IReadOnlySet<string> Roles)
+{
+    /// <summary>A delegated call acts for a signed-in user; an app-only call acts for the app itself.</summary>
+    public bool IsDelegated => UserId is not null;
+
+    public bool IsAppOnly => UserId is null;
+
+    public bool Holds(string permission) => IsDelegated ? Scopes.Contains(permission) : Roles.Contains(permission);
+
+    /// <summary>Reads the caller, or says why the token cannot name one.</summary>
+    public static Caller? FromClaims(ClaimsPrincipal principal, out string? problem)
+    {
+        problem = null;
+        string? appId = First(principal, "azp", "appid");
+        if (appId is null)
+        {
+            problem = "The token names no application (claim 'azp' or 'appid').";
+            return null;
+        }
+
+        var scopes = Values(principal, "scp", "scope");
+        var roles = Values(principal, "roles", "role");
+        string? userId = null;
+        if (scopes.Count > 0)
+        {
+            userId = First(principal, "oid", "sub");
+            if (userId is null)
+            {
+                problem = "The delegated token names no user (claim 'oid' or 'sub').";
+                return null;
+            }
+        }
+
+        return new Caller(appId, userId, scopes, roles);
+    }
+
+    public static Caller FromClaims(ClaimsPrincipal principal) =>
+        FromClaims(principal, out var problem) ?? throw new InvalidOperationException(problem);
+
+    private static string? First(ClaimsPrincipal principal, params string[] types) =>
+        types.Select(t => principal.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    private static HashSet<string> Values(ClaimsPrincipal principal, params string[] types) =>
+        principal.Claims
+            .Where(c => types.Contains(c.Type, StringComparer.Ordinal))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToHashSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,25 @@
+using GraphNotifications.Api.Contract;
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Identity;
+using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+builder.Services.AddGraphErrors();
+builder.Services.AddGraphIdentity();
+builder.Services.AddNotificationsStorage(builder.Configuration);
+builder.Services.AddGraphOData();
+
+var app = builder.Build();
+
+await app.Services.PrepareNotificationsStoreAsync();
+
+app.UseGraphErrors();
+app.UseMiddleware<GraphResponseHeadersMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapControllers();
+
+app.Run();

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using GraphNotifications.Api.Resources;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace GraphNotifications.Api.Storage.EntityConfigurations;
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.ToTable("Notifications");
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.Id).HasMaxLength(36);
+        builder.Property(n => n.TargetHostName).IsRequired();
+
+        // Stored as UTC ticks: SQLite cannot compare DateTimeOffset, and ticks keep the instant and the order.
+        builder.Property(n => n.ExpirationDateTime).HasConversion(UtcTicks).HasColumnName("ExpiresAt");
+        builder.Property(n => n.Priority).HasConversion<string>().HasMaxLength(8);
+
+        builder.OwnsOne(n => n.Payload, payload =>
+        {
+            payload.Property(p => p.RawContent).HasColumnName("RawContent");
+            payload.OwnsOne(p => p.VisualContent, visual =>
+            {
+                visual.Property(v => v.Title).HasColumnName("Title");
+                visual.Property(v => v.Body).HasColumnName("Body");
+            });
+            payload.Navigation(p => p.VisualContent).IsRequired(false);
+        });
+        builder.Navigation(n => n.Payload).IsRequired();
+
+        builder.OwnsOne(n => n.TargetPolicy, policy =>
+            policy.PrimitiveCollection(p => p.PlatformTypes).HasColumnName("PlatformTypes"));
+
+        builder.Property(n => n.DynamicProperties)
+            .HasConversion(DynamicPropertiesJson.Converter, DynamicPropertiesJson.Comparer)
+            .HasColumnName("DynamicProperties");
+
+        builder.Property<string>(StorageColumns.AppId).IsRequired().HasMaxLength(128);
+        builder.Property<long>(StorageColumns.CreatedAt);
+
+        builder.HasIndex(StorageColumns.AppId, StorageColumns.CreatedAt);
+        builder.HasIndex(n => n.ExpirationDateTime);
+    }
+
+    private static readonly ValueConverter<DateTimeOffset?, long?> UtcTicks = new(
+        v => v.HasValue ? v.Value.UtcTicks : null,
+        v => v.HasValue ? new DateTimeOffset(v.Value, TimeSpan.Zero) : null);
+}
+
+/// <summary>The open type's dynamic properties, kept as one JSON object column.</summary>
+internal static class DynamicPropertiesJson
+{
+    public static readonly ValueConverter<IDictionary<string, object>, string> Converter = new(
+        v => Serialize(v),
+        v => Deserialize(v));
+
+    public static readonly ValueComparer<IDictionary<string, object>> Comparer = new(
+        (a, b) => Serialize(a!) == Serialize(b!),
+        v => Serialize(v).GetHashCode(StringComparison.Ordinal),
+        v => Deserialize(Serialize(v)));
+
+    private static string Serialize(IDictionary<string, object> properties) => JsonSerializer.Serialize(properties);
+
+    private static IDictionary<string, object> Deserialize(string json)
+    {
+        var result = new Dictionary<string, object>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (ToClr(property.Value) is { } value)
+            {
+                result[property.Name] = value;
+            }
+        }
+
+        return result;
+    }
+
+    // Dynamic properties are primitives (the request validator admits nothing else); numbers come back in the
+    // narrowest CLR type that holds them, as the OData reader produced them.
+    private static object? ToClr(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when value.TryGetInt32(out int i) => i,
+        JsonValueKind.Number when value.TryGetInt64(out long l) => l,
+        JsonValueKind.Number when value.TryGetDecimal(out decimal m) => m,
+        JsonValueKind.Number => value.GetDouble(),
+        _ => null,
+    };
+}

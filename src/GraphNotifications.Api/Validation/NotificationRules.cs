@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphNotifications.Api.Errors;
+
+namespace GraphNotifications.Api.Validation;
+
+/// <summary>
+/// Graph's documented rules for a notification, beyond its types. They read a body that
+/// <see cref="ResourceBodyValidator"/> has written anew, so a value of the wrong type is already reported and
+/// simply absent here.
+/// </summary>
+public static class NotificationRules
+{
+    /// <summary>Graph's maximum lifetime of a notification, and its default when none is sent.</summary>
+    public static readonly TimeSpan MaximumLifetime = TimeSpan.FromDays(30);
+
+    public static void Check(JsonObject notification, DateTimeOffset now, List<GraphErrorDetail> problems)
+    {
+        if (Text(notification, "targetHostName") is { } host && string.IsNullOrWhiteSpace(host))
+        {
+            problems.Add(new(GraphErrorCodes.InvalidValue, "'targetHostName' must name the app's host; it is empty.", "targetHostName"));
+        }
+
+        if (notification["payload"] is JsonObject payload)
+        {
+            CheckPayload(payload, problems);
+        }
+
+        if (notification["displayTimeToLive"] is JsonValue ttl && ttl.TryGetValue<int>(out int seconds) && seconds < 0)
+        {
+            problems.Add(new(GraphErrorCodes.InvalidValue, $"'displayTimeToLive' is {seconds}; it is a number of seconds and must not be negative.", "displayTimeToLive"));
+        }
+
+        if (Text(notification, "expirationDateTime") is { } expiry && ODataDateTime.TryParse(expiry, out var expires))
+        {
+            if (expires <= now)
+            {
+                problems.Add(new(GraphErrorCodes.InvalidValue,
+                    $"'expirationDateTime' is {expiry}, which has passed; it must be in the future, at most {MaximumLifetime.TotalDays:0} days ahead.",
+                    "expirationDateTime"));
+            }
+            else if (expires > now + MaximumLifetime)
+            {
+                problems.Add(new(GraphErrorCodes.InvalidValue,
+                    $"'expirationDateTime' is {expiry}; it can be at most {MaximumLifetime.TotalDays:0} days ahead (Graph's maximum). Omit it to get the maximum.",
+                    "expirationDateTime"));
+            }
+        }
+    }
+
+    private static void CheckPayload(JsonObject payload, List<GraphErrorDetail> problems)
+    {
+        bool hasRaw = !string.IsNullOrEmpty(Text(payload, "rawContent"));
+        var visual = payload["visualContent"] as JsonObject;
+        if (!hasRaw && visual is null)
+        {
+            problems.Add(new(GraphErrorCodes.MissingProperty,
+                "'payload' must carry 'rawContent' or 'visualContent' (or both).", "payload"));
+        }
+
+        if (visual is not null && string.IsNullOrWhiteSpace(Text(visual, "title")))
+        {
+            problems.Add(new(GraphErrorCodes.MissingProperty,
+                "'payload/visualContent/title' is required for a visual notification.", "payload/visualContent/title"));
+        }
+    }
+
+    private static string? Text(JsonObject json, string name) =>
+        json[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}
