@@ -26,6 +26,11 @@ public static class NotificationRules
             CheckPayload(payload, problems);
         }
 
+        if (notification["targetPolicy"]?["platformTypes"] is JsonArray platforms)
+        {
+            CheckPlatforms(platforms, problems);
+        }
+
         if (notification["displayTimeToLive"] is JsonValue ttl && ttl.TryGetValue<int>(out int seconds) && seconds < 0)
         {
             problems.Add(new(GraphErrorCodes.InvalidValue, $"'displayTimeToLive' is {seconds}; it is a number of seconds and must not be negative.", "displayTimeToLive"));
@@ -62,6 +67,20 @@ public static class NotificationRules
         {
             problems.Add(new(GraphErrorCodes.MissingProperty,
                 "'payload/visualContent/title' is required for a visual notification.", "payload/visualContent/title"));
+        }
+    }
+
+    // The contract lets collection elements be null; a platform list only makes sense with names in it.
+    private static void CheckPlatforms(JsonArray platforms, List<GraphErrorDetail> problems)
+    {
+        for (int i = 0; i < platforms.Count; i++)
+        {
+            if (platforms[i] is null || (platforms[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v.GetValue<string>())))
+            {
+                problems.Add(new(GraphErrorCodes.InvalidValue,
+                    "Each entry of 'targetPolicy/platformTypes' must name a platform, such as windows, ios, android or webpush.",
+                    $"targetPolicy/platformTypes/{i}"));
+            }
         }
     }
 
