@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Contract;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.OData;
 using Microsoft.OData.Edm;
@@ -20,10 +21,14 @@ public static class ServiceRoot
     /// </summary>
     public static string? NotificationIdFrom(HttpRequest request, string reference)
     {
-        var root = Of(request);
-        if (!Uri.TryCreate(root, reference, out var target)
-            || !root.IsBaseOf(target)
-            || !string.Equals(target.Host, root.Host, StringComparison.OrdinalIgnoreCase))
+        // Relative references resolve against the version the client called; absolute ones may name either version.
+        if (!Uri.TryCreate(Of(request), reference, out var target))
+        {
+            return null;
+        }
+
+        var root = VersionRoots(request).FirstOrDefault(r => r.IsBaseOf(target) && string.Equals(r.Authority, target.Authority, StringComparison.OrdinalIgnoreCase));
+        if (root is null)
         {
             return null;
         }
@@ -45,6 +50,9 @@ public static class ServiceRoot
             return null;
         }
     }
+
+    private static IEnumerable<Uri> VersionRoots(HttpRequest request) =>
+        ODataExtensions.Versions.Select(version => new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/{version}/"));
 
     private static string EnsureSlash(string url) => url.EndsWith('/') ? url : url + "/";
 }
