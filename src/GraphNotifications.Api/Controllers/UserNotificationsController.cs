@@ -138,14 +138,14 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
         }
 
         // An app links only its own notifications; a delegated caller sees only what is already in its feed.
-        var visible = Caller.IsDelegated ? store.Feed(Caller.AppId, owner) : store.OwnedBy(Caller.AppId);
-        if (!await visible.AnyAsync(n => n.Id == notificationId, cancellationToken))
+        if (Caller.IsDelegated && !await store.Feed(Caller.AppId, owner).AnyAsync(n => n.Id == notificationId, cancellationToken))
         {
             return Error(GraphError.NotificationNotFound(notificationId));
         }
 
-        await store.LinkAsync(owner, notificationId, cancellationToken);
-        return NoContent();
+        return await store.LinkAsync(Caller.AppId, owner, notificationId, cancellationToken)
+            ? NoContent()
+            : Error(GraphError.NotificationNotFound(notificationId));
     }
 
     private async Task<IActionResult> UnlinkAsync(string owner, string notificationId, CancellationToken cancellationToken)

@@ -20,4 +20,13 @@ public sealed class Notification : Entity
 
     /// <summary>The open type's dynamic properties, such as Graph's documented <c>appNotificationId</c>.</summary>
     public IDictionary<string, object> DynamicProperties { get; set; } = new Dictionary<string, object>();
+
+    /// <summary>Not in the contract: when the service created it, as UTC ticks; the feed's newest-first order.</summary>
+    public long CreatedAt { get; set; }
+
+    /// <summary>
+    /// Not in the contract: the store's concurrency token, raised by every update, and the source of the
+    /// notification's ETag.
+    /// </summary>
+    public long Version { get; set; }
 }

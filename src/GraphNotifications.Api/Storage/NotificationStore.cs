@@ -10,19 +10,30 @@ namespace GraphNotifications.Api.Storage;
 /// </summary>
 public sealed class NotificationStore(NotificationsDbContext db, TimeProvider clock)
 {
-    /// <summary>The owning app's live notifications, in the feed's order: newest first, then by id.</summary>
+    /// <summary>The owning app's live notifications, newest first (then by id, descending).</summary>
     public IQueryable<Notification> OwnedBy(string appId)
     {
         DateTimeOffset now = clock.GetUtcNow();
         return db.Notifications.AsNoTracking()
             .Where(n => EF.Property<string>(n, StorageColumns.AppId) == appId && n.ExpirationDateTime > now)
-            .OrderByDescending(n => EF.Property<long>(n, StorageColumns.CreatedAt))
-            .ThenBy(n => n.Id);
+            .OrderByDescending(n => n.CreatedAt)
+            .ThenByDescending(n => n.Id);
     }
 
-    /// <summary>The owning app's live notifications in one user's feed.</summary>
-    public IQueryable<Notification> Feed(string appId, string userId) =>
-        OwnedBy(appId).Where(n => db.Links.Any(l => l.UserId == userId && l.NotificationId == n.Id));
+    /// <summary>
+    /// The owning app's live notifications in one user's feed, newest first. It is read through the feed's links,
+    /// whose index holds the order, so that a page costs the same however long the feed is.
+    /// </summary>
+    public IQueryable<Notification> Feed(string appId, string userId)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        return db.Links.AsNoTracking()
+            .Where(l => l.UserId == userId && l.AppId == appId)
+            .OrderByDescending(l => l.CreatedAt)
+            .ThenByDescending(l => l.NotificationId)
+            .Select(l => l.Notification!)
+            .Where(n => n.ExpirationDateTime > now);
+    }
 
     /// <summary>
     /// Stores a new notification and, when a user is named, links it into that user's feed, in one commit. The
@@ -33,27 +44,39 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         DateTimeOffset now = clock.GetUtcNow();
         notification.Id = Guid.NewGuid().ToString();
         notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
+        notification.CreatedAt = now.UtcTicks;
+        notification.Version = 1;
         var entry = db.Notifications.Add(notification);
         entry.Property(StorageColumns.AppId).CurrentValue = appId;
-        entry.Property(StorageColumns.CreatedAt).CurrentValue = now.UtcTicks;
         if (userId is not null)
         {
-            db.Links.Add(new UserNotificationLink { UserId = userId, NotificationId = notification.Id });
+            db.Links.Add(new UserNotificationLink { UserId = userId, NotificationId = notification.Id, AppId = appId, CreatedAt = now.UtcTicks });
         }
 
         await db.SaveChangesAsync(cancellationToken);
         entry.State = EntityState.Detached;
     }
 
-    /// <summary>Links a notification into a user's feed; linking what is already linked changes nothing.</summary>
-    public async Task LinkAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Links one of the app's notifications into a user's feed; linking what is already linked changes nothing.
+    /// False when the app has no such live notification.
+    /// </summary>
+    public async Task<bool> LinkAsync(string appId, string userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (await db.Links.AnyAsync(l => l.UserId == userId && l.NotificationId == notificationId, cancellationToken))
+        var createdAt = await OwnedBy(appId).Where(n => n.Id == notificationId)
+            .Select(n => (long?)n.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (createdAt is null)
         {
-            return;
+            return false;
         }
 
-        db.Links.Add(new UserNotificationLink { UserId = userId, NotificationId = notificationId });
+        if (await IsLinkedAsync(userId, notificationId, cancellationToken))
+        {
+            return true;
+        }
+
+        db.Links.Add(new UserNotificationLink { UserId = userId, NotificationId = notificationId, AppId = appId, CreatedAt = createdAt.Value });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -72,6 +95,8 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         {
             db.ChangeTracker.Clear();
         }
+
+        return true;
     }
 
     /// <summary>Removes a notification from one user's feed; false when it was not there.</summary>

@@ -1,3 +1,5 @@
+using GraphNotifications.Api.Resources;
+
 namespace GraphNotifications.Api.Storage;
 
 /// <summary>
@@ -9,4 +11,12 @@ public sealed class UserNotificationLink
     public required string UserId { get; init; }
 
     public required string NotificationId { get; init; }
+
+    /// <summary>The notification's owner, copied here so that a feed page is one index range.</summary>
+    public required string AppId { get; init; }
+
+    /// <summary>The notification's creation time (UTC ticks), copied here for the feed's newest-first order.</summary>
+    public required long CreatedAt { get; init; }
+
+    public Notification? Notification { get; init; }
 }

@@ -18,7 +18,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
 
         // Stored as UTC ticks: SQLite cannot compare DateTimeOffset, and ticks keep the instant and the order.
         builder.Property(n => n.ExpirationDateTime).HasConversion(UtcTicks).HasColumnName("ExpiresAt");
-        builder.Property(n => n.Priority).HasConversion<string>().HasMaxLength(8);
+        // Stored as the member's value, so that $orderby=priority sorts as the enum does.
+        builder.Property(n => n.Priority);
+        builder.Property(n => n.Version).IsConcurrencyToken();
 
         builder.OwnsOne(n => n.Payload, payload =>
         {
@@ -40,9 +42,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
             .HasColumnName("DynamicProperties");
 
         builder.Property<string>(StorageColumns.AppId).IsRequired().HasMaxLength(128);
-        builder.Property<long>(StorageColumns.CreatedAt);
 
-        builder.HasIndex(StorageColumns.AppId, StorageColumns.CreatedAt);
+        // An app's notifications newest first (the notifications entity set), and the expiry sweeper's scan.
+        builder.HasIndex(StorageColumns.AppId, nameof(Notification.CreatedAt), nameof(Notification.Id));
         builder.HasIndex(n => n.ExpirationDateTime);
     }
 

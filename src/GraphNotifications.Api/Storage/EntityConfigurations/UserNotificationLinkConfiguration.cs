@@ -1,4 +1,3 @@
-using GraphNotifications.Api.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -9,11 +8,14 @@ internal sealed class UserNotificationLinkConfiguration : IEntityTypeConfigurati
     public void Configure(EntityTypeBuilder<UserNotificationLink> builder)
     {
         builder.ToTable("UserNotificationLinks");
-        // (UserId, NotificationId) serves a feed and a $ref lookup; the NotificationId index serves the cascade.
+        // The key serves a $ref lookup; the feed index makes a page of one user's feed a single index range,
+        // newest first; the NotificationId index serves the cascade when a notification is deleted.
         builder.HasKey(l => new { l.UserId, l.NotificationId });
         builder.Property(l => l.UserId).HasMaxLength(128);
         builder.Property(l => l.NotificationId).HasMaxLength(36);
+        builder.Property(l => l.AppId).HasMaxLength(128);
+        builder.HasIndex(l => new { l.UserId, l.AppId, l.CreatedAt, l.NotificationId }).HasDatabaseName("IX_UserNotificationLinks_Feed");
         builder.HasIndex(l => l.NotificationId);
-        builder.HasOne<Notification>().WithMany().HasForeignKey(l => l.NotificationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(l => l.Notification).WithMany().HasForeignKey(l => l.NotificationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

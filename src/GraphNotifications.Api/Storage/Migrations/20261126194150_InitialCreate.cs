@@ -21,12 +21,13 @@ namespace GraphNotifications.Api.Storage.Migrations
                     Title = table.Column<string>(type: "TEXT", nullable: true),
                     Body = table.Column<string>(type: "TEXT", nullable: true),
                     DisplayTimeToLive = table.Column<int>(type: "INTEGER", nullable: true),
-                    Priority = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Priority = table.Column<int>(type: "INTEGER", nullable: true),
                     GroupName = table.Column<string>(type: "TEXT", nullable: true),
                     PlatformTypes = table.Column<string>(type: "TEXT", nullable: true),
                     DynamicProperties = table.Column<string>(type: "TEXT", nullable: false),
-                    AppId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    AppId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -38,7 +39,9 @@ namespace GraphNotifications.Api.Storage.Migrations
                 columns: table => new
                 {
                     UserId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    NotificationId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false)
+                    NotificationId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
+                    AppId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -52,14 +55,19 @@ namespace GraphNotifications.Api.Storage.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Notifications_AppId_CreatedAt",
+                name: "IX_Notifications_AppId_CreatedAt_Id",
                 table: "Notifications",
-                columns: new[] { "AppId", "CreatedAt" });
+                columns: new[] { "AppId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Notifications_ExpiresAt",
                 table: "Notifications",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserNotificationLinks_Feed",
+                table: "UserNotificationLinks",
+                columns: new[] { "UserId", "AppId", "CreatedAt", "NotificationId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_UserNotificationLinks_NotificationId",

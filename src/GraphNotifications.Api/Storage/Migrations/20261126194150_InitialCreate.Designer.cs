@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GraphNotifications.Api.Storage.Migrations
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261126193125_InitialCreate")]
+    [Migration("20261126194150_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -48,19 +48,22 @@ namespace GraphNotifications.Api.Storage.Migrations
                     b.Property<string>("GroupName")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Priority")
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TargetHostName")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpirationDateTime");
 
-                    b.HasIndex("AppId", "CreatedAt");
+                    b.HasIndex("AppId", "CreatedAt", "Id");
 
                     b.ToTable("Notifications", (string)null);
                 });
@@ -75,9 +78,20 @@ namespace GraphNotifications.Api.Storage.Migrations
                         .HasMaxLength(36)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("UserId", "NotificationId");
 
                     b.HasIndex("NotificationId");
+
+                    b.HasIndex("UserId", "AppId", "CreatedAt", "NotificationId")
+                        .HasDatabaseName("IX_UserNotificationLinks_Feed");
 
                     b.ToTable("UserNotificationLinks", (string)null);
                 });
@@ -150,11 +164,13 @@ namespace GraphNotifications.Api.Storage.Migrations
 
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>
                 {
-                    b.HasOne("GraphNotifications.Api.Resources.Notification", null)
+                    b.HasOne("GraphNotifications.Api.Resources.Notification", "Notification")
                         .WithMany()
                         .HasForeignKey("NotificationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Notification");
                 });
 #pragma warning restore 612, 618
         }
