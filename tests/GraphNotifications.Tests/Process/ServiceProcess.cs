@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using GraphNotifications.Tests.Infrastructure;
+using OsProcess = System.Diagnostics.Process;
+
+namespace GraphNotifications.Tests.Process;
+
+/// <summary>
+/// The built service as a real process (<c>dotnet GraphNotifications.Api.dll</c>) on a loopback port, in Production,
+/// on SQLite in a temporary working directory, trusting <see cref="TestTokens"/>. It can be killed with SIGKILL and
+/// restarted on the same port and database file, which is what a crash test needs and the in-process factory
+/// cannot give.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    public const string DatabaseFileName = "notifications.db";
+
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+    private const int OutputLinesShown = 200;
+
+    private readonly List<string> _arguments;
+    private readonly List<string> _output = [];
+    private OsProcess? _process;
+    private SocketsHttpHandler? _handler;
+    private int _runs;
+
+    private ServiceProcess(DirectoryInfo workingDirectory, int port, bool withConnectionString)
+    {
+        WorkingDirectory = workingDirectory.FullName;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/v1.0/");
+        _arguments = [ServiceAssembly(), "--urls", $"http://127.0.0.1:{port}", "--Storage:Provider=Sqlite"];
+        if (withConnectionString)
+        {
+            _arguments.Add($"--ConnectionStrings:Notifications=Data Source={DatabasePath}");
+        }
+
+        _arguments.AddRange(TestTokens.BearerSettings().Select(setting => $"--{setting.Key}={setting.Value}"));
+
+        // The content root is the working directory, so the appsettings.json beside the dll is not read: repeat its
+        // log filters, or EF Core logs every SQL command and buries a failure's cause in the captured output.
+        _arguments.AddRange(["--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning"]);
+    }
+
+    /// <summary>The temporary folder the service runs in; deleted on dispose.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>The service root, <c>http://127.0.0.1:{port}/v1.0/</c>; the port stays the same across restarts.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The store's file when the connection string is passed.</summary>
+    public string DatabasePath => Path.Combine(WorkingDirectory, DatabaseFileName);
+
+    /// <summary>The last lines the service wrote to stdout and stderr, over all its runs.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join(Environment.NewLine, _output.TakeLast(OutputLinesShown));
+            }
+        }
+    }
+
+    /// <summary>Starts the service and waits until it answers.</summary>
+    /// <param name="withConnectionString">
+    /// False passes no <c>ConnectionStrings:Notifications</c>, leaving the service to its default store.
+    /// </param>
+    public static async Task<ServiceProcess> StartAsync(bool withConnectionString = true)
+    {
+        var service = new ServiceProcess(Directory.CreateTempSubdirectory("graphnotifications-process-"), FreePort(), withConnectionString);
+        try
+        {
+            await service.RunAsync();
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Kills the service with SIGKILL (no shutdown, no flush: a crash) and waits for it to be gone.
+    /// </summary>
+    public void Kill()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        if (!_process.WaitForExit(ExitTimeout))
+        {
+            throw new TimeoutException($"The service (pid {_process.Id}) did not exit within {ExitTimeout} of SIGKILL.{Describe()}");
+        }
+
+        _process.Dispose();
+        _process = null;
+        _handler?.Dispose();
+        _handler = null;
+    }
+
+    /// <summary>Kills the service if it runs, then starts it again on the same port and database.</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        await RunAsync();
+    }
+
+    /// <summary>
+    /// A client for the current run that sends <paramref name="token"/>; a restart ends it, so take new clients after one.
+    /// </summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var handler = _handler ?? throw new InvalidOperationException("The service is not running.");
+        var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = BaseAddress, Timeout = RequestTimeout };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public HttpClient Delegated(string userId, string appId) => ClientWith(TestTokens.Delegated(userId, appId));
+
+    public HttpClient AppOnly(string appId) => ClientWith(TestTokens.AppOnly(appId));
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Kill();
+        }
+        finally
+        {
+            DeleteWorkingDirectory();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task RunAsync()
+    {
+        _runs++;
+        Record($"--- run {_runs}: dotnet {string.Join(' ', _arguments)}");
+        var startInfo = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _arguments.ForEach(startInfo.ArgumentList.Add);
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        startInfo.Environment.Remove("DOTNET_ENVIRONMENT");
+
+        // Settings a developer or CI may export would outrank the service's own defaults that these tests check.
+        foreach (string name in startInfo.Environment.Keys.Where(IsStorageSetting).ToList())
+        {
+            startInfo.Environment.Remove(name);
+        }
+
+        var process = new OsProcess { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) => Record(e.Data);
+        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        _handler = new SocketsHttpHandler();
+        Record($"--- run {_runs}: pid {process.Id}");
+
+        await WaitUntilReadyAsync(process);
+    }
+
+    /// <summary>Polls the open <c>$metadata</c> document until it answers 200, the process exits, or time runs out.</summary>
+    private async Task WaitUntilReadyAsync(OsProcess process)
+    {
+        using var probe = new HttpClient(_handler!, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(2) };
+        var metadata = new Uri(BaseAddress, "$metadata");
+        var deadline = Stopwatch.StartNew();
+        string lastAttempt = "no attempt yet";
+        while (deadline.Elapsed < ReadyTimeout)
+        {
+            if (process.HasExited)
+            {
+                await DrainOutputAsync(process);
+                throw new InvalidOperationException($"The service exited with code {process.ExitCode} before it answered.{Describe()}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync(metadata);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                lastAttempt = $"GET $metadata answered {(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                lastAttempt = ex.Message;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        Kill();
+        throw new TimeoutException($"The service did not answer {metadata} within {ReadyTimeout} ({lastAttempt}).{Describe()}");
+    }
+
+    /// <summary>Waits (briefly) until the exited process's last output is recorded: it usually says why it exited.</summary>
+    private static async Task DrainOutputAsync(OsProcess process)
+    {
+        using var timeout = new CancellationTokenSource(ExitTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Show what was recorded so far.
+        }
+    }
+
+    private string Describe() => $"{Environment.NewLine}Service output (last {OutputLinesShown} lines):{Environment.NewLine}{Output}";
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+
+    private void DeleteWorkingDirectory()
+    {
+        try
+        {
+            Directory.Delete(WorkingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS's temp cleanup: a cleanup failure must not hide the test's own result.
+        }
+    }
+
+    private static bool IsStorageSetting(string name) =>
+        name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("Storage__", StringComparison.OrdinalIgnoreCase);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The dotnet host that runs these tests when the SDK says which one, else the one on the PATH.</summary>
+    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    /// <summary>
+    /// <c>src/GraphNotifications.Api/bin/{configuration}/net10.0/GraphNotifications.Api.dll</c>, built in the
+    /// configuration this test assembly was built in (the solution builds both together).
+    /// </summary>
+    private static string ServiceAssembly()
+    {
+        string configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration
+            ?? throw new InvalidOperationException("The test assembly does not say which configuration built it.");
+        string path = Path.Combine(RepositoryRoot(), "src", "GraphNotifications.Api", "bin", configuration, "net10.0", "GraphNotifications.Api.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"The service is not built; run 'dotnet build GraphNotifications.sln -c {configuration}'.", path);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "GraphNotifications.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds GraphNotifications.sln.");
+    }
+}
