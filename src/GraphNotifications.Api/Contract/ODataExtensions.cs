@@ -1,6 +1,7 @@
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Routing;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OData;
 using Microsoft.AspNetCore.OData.Formatter.Serialization;
 
@@ -17,6 +18,8 @@ public static class ODataExtensions
         var model = CsdlContract.Load();
         services.AddSingleton(model);
         services.AddSingleton(TimeProvider.System);
+        // After AddOData's own setup has put its formatters in.
+        services.PostConfigure<MvcOptions>(NegotiationSafeOutputFormatter.WrapODataFormatters);
 
         return services
             .AddControllers(mvc =>

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text;
+using GraphNotifications.Tests.Infrastructure;
+using Microsoft.OData;
+
+namespace GraphNotifications.Tests.Contract;
+
+/// <summary>
+/// A client built on Microsoft.OData.Core, with the contract as its model, reads what the service answers:
+/// a created notification, a feed, a feed's links, and errors.
+/// </summary>
+public sealed class ClientReaderTests(ServiceFactory service) : IClassFixture<ServiceFactory>
+{
+    [Fact]
+    public async Task A_created_notification_reads_with_its_types_properties_nested_values_and_dynamic_property()
+    {
+        var client = service.Delegated("reader-user-1", "reader-app");
+        var expires = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(7), TimeSpan.Zero);
+        var body = Bodies.CorrectedSeed(expires);
+        body["appNotificationId"] = "testDirectToastNotification";
+
+        using var response = await client.PostAsync("me/notifications", body);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var message = await HttpResponseODataMessage.FromAsync(response);
+        var notification = await ODataClient.ReadResourceAsync(message);
+        Assert.Equal("microsoft.graph.notification", notification.Resource.TypeName);
+        Assert.True(Guid.TryParse(notification["id"] as string, out _), message.BodyText);
+        Assert.Equal(response.Headers.Location, notification.Resource.Id);
+        Assert.Equal("Target Host Name value", notification["targetHostName"]);
+        Assert.Equal(1, notification["displayTimeToLive"]);
+        Assert.Equal("Group Name value", notification["groupName"]);
+        Assert.Equal("High", Assert.IsType<ODataEnumValue>(notification["priority"]).Value);
+        Assert.Equal(expires, Assert.IsType<DateTimeOffset>(notification["expirationDateTime"]));
+        // A dynamic string carries no type annotation (JSON implies it); under OData 4.0 the reader's default
+        // (ReadUntypedAsString) then hands it over as the raw JSON value.
+        Assert.Equal("\"testDirectToastNotification\"", Assert.IsType<ODataUntypedValue>(notification["appNotificationId"]).RawValue);
+
+        var payload = notification.Nested["payload"]!;
+        Assert.Equal("microsoft.graph.payloadTypes", payload.Resource.TypeName);
+        Assert.Equal("Raw Content value", payload["rawContent"]);
+        var visualContent = payload.Nested["visualContent"]!;
+        Assert.Equal("microsoft.graph.visualProperties", visualContent.Resource.TypeName);
+        Assert.Equal("Title value", visualContent["title"]);
+        Assert.Equal("Body value", visualContent["body"]);
+        var targetPolicy = notification.Nested["targetPolicy"]!;
+        Assert.Equal("microsoft.graph.targetPolicyEndpoints", targetPolicy.Resource.TypeName);
+        Assert.Equal(["Platform Types value"], Assert.IsType<ODataCollectionValue>(targetPolicy["platformTypes"]).Items.Cast<string>());
+    }
+
+    [Fact]
+    public async Task A_feed_reads_as_a_resource_set_with_every_notification_in_it()
+    {
+        var client = service.Delegated("reader-user-2", "reader-app");
+        string[] created =
+        [
+            await client.CreateAsync("me/notifications", Bodies.Minimal("first")),
+            await client.CreateAsync("me/notifications", Bodies.Minimal("second")),
+            await client.CreateAsync("me/notifications", Bodies.CorrectedSeed()),
+        ];
+
+        using var response = await client.GetAsync("me/notifications");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (_, notifications) = await ODataClient.ReadResourceSetAsync(await HttpResponseODataMessage.FromAsync(response));
+        Assert.Equal(created.Order(), notifications.Select(n => (string)n["id"]!).Order());
+        Assert.All(notifications, n => Assert.Equal("microsoft.graph.notification", n.Resource.TypeName));
+        Assert.Equal(["Title value", "first", "second"],
+            notifications.Select(n => (string)n.Nested["payload"]!.Nested["visualContent"]!["title"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_feed_s_links_read_as_entity_reference_links_to_the_notifications()
+    {
+        var client = service.Delegated("reader-user-3", "reader-app");
+        string first = await client.CreateAsync("me/notifications");
+        string second = await client.CreateAsync("me/notifications");
+
+        using var response = await client.GetAsync("me/notifications/$ref");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = await HttpResponseODataMessage.FromAsync(response);
+        using var reader = ODataClient.ReaderFor(message);
+        var links = await reader.ReadEntityReferenceLinksAsync();
+        Assert.Equal(
+            new[] { first, second }.Select(id => new Uri($"http://localhost/v1.0/notifications('{id}')")).OrderBy(u => u.AbsoluteUri),
+            links.Links.Select(l => l.Url).OrderBy(u => u.AbsoluteUri));
+    }
+
+    // Graph writes the inner error as "innerError"; OData JSON names it "innererror", and Microsoft.OData.Core
+    // refuses any other property of an error object. The service keeps Graph's spelling, which Graph's own SDKs read.
+    [Fact]
+    public async Task An_error_reads_but_for_Graph_s_innerError_spelling_which_the_OData_reader_refuses()
+    {
+        var client = service.Delegated("reader-user-4", "reader-app");
+
+        using var response = await client.PostAsync("me/notifications", Bodies.Json(Bodies.SeedExample));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = await HttpResponseODataMessage.FromAsync(response);
+        using (var reader = ODataClient.ReaderFor(message))
+        {
+            var refusal = await Assert.ThrowsAsync<ODataException>(reader.ReadErrorAsync);
+            Assert.Contains("'innerError'", refusal.Message, StringComparison.Ordinal);
+        }
+
+        var asOData = await HttpResponseODataMessage.FromAsync(RespelledInnerError(response, message.BodyText));
+        using var odataReader = ODataClient.ReaderFor(asOData);
+        var error = await odataReader.ReadErrorAsync();
+        Assert.Equal("badRequest", error.Code);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.Equal(["expirationDateTime", "priority"], error.Details.Select(d => d.Target).Order(StringComparer.Ordinal));
+        Assert.Equal(response.Headers.GetValues("request-id").Single(),
+            Assert.IsType<ODataPrimitiveValue>(error.InnerError.Properties["request-id"]).Value);
+    }
+
+    private static HttpResponseMessage RespelledInnerError(HttpResponseMessage response, string body)
+    {
+        Assert.Contains("\"innerError\":", body, StringComparison.Ordinal);
+        var respelled = new HttpResponseMessage(response.StatusCode)
+        {
+            Content = new StringContent(body.Replace("\"innerError\":", "\"innererror\":", StringComparison.Ordinal), Encoding.UTF8),
+        };
+        respelled.Content.Headers.ContentType = response.Content.Headers.ContentType;
+        foreach (var header in response.Headers)
+        {
+            respelled.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return respelled;
+    }
+}
