@@ -1,5 +1,6 @@
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Routing;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OData;
@@ -33,6 +34,8 @@ public static class ODataExtensions
                 odata.RouteOptions.EnableControllerNameCaseInsensitive = true;
                 odata.RouteOptions.EnablePropertyNameCaseInsensitive = true;
                 odata.RouteOptions.EnableActionNameCaseInsensitive = true;
+                // The query options every collection answers; the limits themselves are in QueryLimits.
+                odata.Select().Filter().OrderBy().Expand().Count().SkipToken().SetMaxTop(QueryLimits.MaxTop);
                 odata.Conventions.Add(new ODataRouteConvention());
                 foreach (string version in Versions)
                 {

@@ -6,6 +6,7 @@ using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Query;
 using Microsoft.EntityFrameworkCore;
 
 namespace GraphNotifications.Api.Controllers;
@@ -17,11 +18,13 @@ namespace GraphNotifications.Api.Controllers;
 [Authorize(Policy = NotificationsPermission.AppOnlyPolicyName)]
 public sealed class NotificationsController(NotificationStore store) : GraphController
 {
-    private const int PageSize = 100;
-
     [ODataRoute("GET", "notifications")]
-    public async Task<IActionResult> List(CancellationToken cancellationToken) =>
-        Ok(await store.OwnedBy(Caller.AppId).Take(PageSize).ToListAsync(cancellationToken));
+    public Task<IActionResult> List(ODataQueryOptions<Notification> options, CancellationToken cancellationToken) =>
+        PageAsync(store.OwnedPages(Caller.AppId), options, cancellationToken);
+
+    [ODataRoute("GET", "notifications/$count")]
+    public Task<IActionResult> Count(ODataQueryOptions<Notification> options, CancellationToken cancellationToken) =>
+        CountAsync(store.OwnedPages(Caller.AppId), options, cancellationToken);
 
     [ODataRoute("GET", "notifications/{notificationId}")]
     public async Task<IActionResult> Get(string notificationId, CancellationToken cancellationToken)

@@ -2,11 +2,13 @@ using System.Text.Json;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Routing;
 using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Query;
 using Microsoft.EntityFrameworkCore;
 
 namespace GraphNotifications.Api.Controllers;
@@ -17,19 +19,28 @@ namespace GraphNotifications.Api.Controllers;
 /// </summary>
 public sealed class UserNotificationsController(NotificationStore store) : GraphController
 {
-    /// <summary>A collection answers at most this many items until paging arrives.</summary>
-    private const int PageSize = 100;
-
     [ODataRoute("GET", "me/notifications")]
     [ODataRoute("GET", "users/{userId}/notifications")]
-    public async Task<IActionResult> List(string? userId, CancellationToken cancellationToken)
+    public async Task<IActionResult> List(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
         if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
 
-        return Ok(await store.Feed(Caller.AppId, owner).Take(PageSize).ToListAsync(cancellationToken));
+        return await PageAsync(store.FeedPages(Caller.AppId, owner), options, cancellationToken);
+    }
+
+    [ODataRoute("GET", "me/notifications/$count")]
+    [ODataRoute("GET", "users/{userId}/notifications/$count")]
+    public async Task<IActionResult> Count(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        return await CountAsync(store.FeedPages(Caller.AppId, owner), options, cancellationToken);
     }
 
     [ODataRoute("GET", "me/notifications/{notificationId}")]
@@ -73,7 +84,8 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return Error(denied);
         }
 
-        var ids = await store.Feed(Caller.AppId, owner).Select(n => n.Id).Take(PageSize).ToListAsync(cancellationToken);
+        var ids = await store.FeedPages(Caller.AppId, owner).InDefaultOrder(null)
+            .Select(n => n.Id).Take(QueryLimits.MaxPageSize).ToListAsync(cancellationToken);
         return Ok(ids.Select(id => ServiceRoot.NotificationUrl(Request, id)));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using GraphNotifications.Api.Querying;
 using Microsoft.OData;
 
 namespace GraphNotifications.Api.Errors;
@@ -21,6 +22,7 @@ public sealed partial class GraphExceptionHandler(ILogger<GraphExceptionHandler>
         {
             BadHttpRequestException bad => new GraphError(bad.StatusCode, GraphErrorCodes.ForStatus(bad.StatusCode), bad.Message),
             ODataException odata => GraphError.BadRequest(odata.Message),
+            QueryNotSupportedException query => new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, query.Message),
             _ => null,
         };
 

@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -10,30 +11,20 @@ namespace GraphNotifications.Api.Storage;
 /// </summary>
 public sealed class NotificationStore(NotificationsDbContext db, TimeProvider clock)
 {
-    /// <summary>The owning app's live notifications, newest first (then by id, descending).</summary>
-    public IQueryable<Notification> OwnedBy(string appId)
-    {
-        DateTimeOffset now = clock.GetUtcNow();
-        return db.Notifications.AsNoTracking()
-            .Where(n => EF.Property<string>(n, StorageColumns.AppId) == appId && n.ExpirationDateTime > now)
-            .OrderByDescending(n => n.CreatedAt)
-            .ThenByDescending(n => n.Id);
-    }
+    /// <summary>The owning app's live notifications, linked to users or not.</summary>
+    public IQueryable<Notification> OwnedBy(string appId) => OwnedPages(appId).Unordered;
 
-    /// <summary>
-    /// The owning app's live notifications in one user's feed, newest first. It is read through the feed's links,
-    /// whose index holds the order, so that a page costs the same however long the feed is.
-    /// </summary>
-    public IQueryable<Notification> Feed(string appId, string userId)
-    {
-        DateTimeOffset now = clock.GetUtcNow();
-        return db.Links.AsNoTracking()
-            .Where(l => l.UserId == userId && l.AppId == appId)
-            .OrderByDescending(l => l.CreatedAt)
-            .ThenByDescending(l => l.NotificationId)
-            .Select(l => l.Notification!)
-            .Where(n => n.ExpirationDateTime > now);
-    }
+    /// <summary>The owning app's live notifications in one user's feed.</summary>
+    public IQueryable<Notification> Feed(string appId, string userId) => FeedPages(appId, userId).Unordered;
+
+    /// <summary>The <c>notifications</c> entity set of one app, for a client to page through.</summary>
+    public IKeysetCollection<Notification> OwnedPages(string appId) => new OwnedCollection(db, appId, clock.GetUtcNow());
+
+    /// <summary>One user's feed of one app's notifications, for a client to page through.</summary>
+    public IKeysetCollection<Notification> FeedPages(string appId, string userId) => new FeedCollection(db, appId, userId, clock.GetUtcNow());
+
+    /// <summary>The users the app has linked notifications to, for a client to page through.</summary>
+    public IKeysetCollection<User> UserPages(string appId) => new UserCollection(db, appId);
 
     /// <summary>
     /// Stores a new notification and, when a user is named, links it into that user's feed, in one commit. The

@@ -1,0 +1,91 @@
+using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Resources;
+using Microsoft.EntityFrameworkCore;
+
+namespace GraphNotifications.Api.Storage;
+
+/// <summary>
+/// One user's feed of an app's live notifications. Its default order, newest first, is read along the links'
+/// feed index (user, app, creation time, id), so a page is one index range whatever the feed's length.
+/// </summary>
+internal sealed class FeedCollection(NotificationsDbContext db, string appId, string userId, DateTimeOffset now) : IKeysetCollection<Notification>
+{
+    private IQueryable<UserNotificationLink> Links =>
+        db.Links.AsNoTracking().Where(l => l.UserId == userId && l.AppId == appId);
+
+    public IQueryable<Notification> Unordered => Live(Links.Select(l => l.Notification!));
+
+    public SortKey Tiebreaker { get; } = SortKey.Of<Notification>(nameof(Notification.Id), descending: false);
+
+    public IReadOnlyList<Type> DefaultPositionTypes { get; } = [typeof(long), typeof(string)];
+
+    public IQueryable<Notification> InDefaultOrder(object?[]? position)
+    {
+        var links = Links;
+        if (position is [long createdAt, string id])
+        {
+            links = links.Where(l => l.CreatedAt < createdAt || (l.CreatedAt == createdAt && string.Compare(l.NotificationId, id) < 0));
+        }
+
+        return Live(links.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.NotificationId).Select(l => l.Notification!));
+    }
+
+    public object?[] DefaultPositionOf(Notification item) => [item.CreatedAt, item.Id];
+
+    private IQueryable<Notification> Live(IQueryable<Notification> notifications) =>
+        notifications.Where(n => n.ExpirationDateTime > now);
+}
+
+/// <summary>An app's live notifications, linked or not (the <c>notifications</c> entity set), newest first.</summary>
+internal sealed class OwnedCollection(NotificationsDbContext db, string appId, DateTimeOffset now) : IKeysetCollection<Notification>
+{
+    public IQueryable<Notification> Unordered => db.Notifications.AsNoTracking()
+        .Where(n => EF.Property<string>(n, StorageColumns.AppId) == appId && n.ExpirationDateTime > now);
+
+    public SortKey Tiebreaker { get; } = SortKey.Of<Notification>(nameof(Notification.Id), descending: false);
+
+    public IReadOnlyList<Type> DefaultPositionTypes { get; } = [typeof(long), typeof(string)];
+
+    public IQueryable<Notification> InDefaultOrder(object?[]? position)
+    {
+        var query = Unordered;
+        if (position is [long createdAt, string id])
+        {
+            query = query.Where(n => n.CreatedAt < createdAt || (n.CreatedAt == createdAt && string.Compare(n.Id, id) < 0));
+        }
+
+        return query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id);
+    }
+
+    public object?[] DefaultPositionOf(Notification item) => [item.CreatedAt, item.Id];
+}
+
+/// <summary>
+/// The users an app has notified: the service owns no directory, so a user is known by the links to it. Ordered
+/// by id.
+/// </summary>
+internal sealed class UserCollection(NotificationsDbContext db, string appId) : IKeysetCollection<User>
+{
+    public IQueryable<User> Unordered => db.Links.AsNoTracking()
+        .Where(l => l.AppId == appId)
+        .Select(l => l.UserId)
+        .Distinct()
+        .Select(id => new User { Id = id });
+
+    public SortKey Tiebreaker { get; } = SortKey.Of<User>(nameof(User.Id), descending: false);
+
+    public IReadOnlyList<Type> DefaultPositionTypes { get; } = [typeof(string)];
+
+    public IQueryable<User> InDefaultOrder(object?[]? position)
+    {
+        var ids = db.Links.AsNoTracking().Where(l => l.AppId == appId).Select(l => l.UserId).Distinct();
+        if (position is [string after])
+        {
+            ids = ids.Where(id => string.Compare(id, after) > 0);
+        }
+
+        return ids.OrderBy(id => id).Select(id => new User { Id = id });
+    }
+
+    public object?[] DefaultPositionOf(User item) => [item.Id];
+}
