@@ -161,6 +161,19 @@ public sealed class PagingTests(SqliteServiceFactory service) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task The_ref_collection_pages_and_filters_like_the_feed()
+    {
+        var app = service.AppOnly("paging-app-9");
+        var created = await CreateManyAsync(app, "pager-9", 5, i => Bodies.Minimal($"t{i % 2}"));
+
+        var pages = await ReadAllPagesAsync(app, "users/pager-9/notifications/$ref?$filter=" + Uri.EscapeDataString("payload/visualContent/title eq 't0'"), prefer: "odata.maxpagesize=2");
+
+        var urls = pages.SelectMany(p => p["value"]!.AsArray()).Select(r => r!["@odata.id"]!.GetValue<string>());
+        Assert.Equal(created.Where((_, i) => i % 2 == 0).Reverse().Select(id => $"http://localhost/v1.0/notifications('{id}')"), urls);
+        Assert.Equal(2, pages.Count);
+    }
+
+    [Fact]
     public async Task The_entity_set_and_the_users_collection_page_too()
     {
         var app = service.AppOnly("paging-app-8");

@@ -8,7 +8,9 @@ using GraphNotifications.Api.Routing;
 using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData;
 using Microsoft.EntityFrameworkCore;
 
 namespace GraphNotifications.Api.Controllers;
@@ -77,16 +79,31 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
 
     [ODataRoute("GET", "me/notifications/$ref")]
     [ODataRoute("GET", "users/{userId}/notifications/$ref")]
-    public async Task<IActionResult> ListRefs(string? userId, CancellationToken cancellationToken)
+    public async Task<IActionResult> ListRefs(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
         if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
 
-        var ids = await store.FeedPages(Caller.AppId, owner).InDefaultOrder(null)
-            .Select(n => n.Id).Take(QueryLimits.MaxPageSize).ToListAsync(cancellationToken);
-        return Ok(ids.Select(id => ServiceRoot.NotificationUrl(Request, id)));
+        if (options.SelectExpand is not null)
+        {
+            return Error(GraphError.BadRequest("$select and $expand do not apply to references ($ref)."));
+        }
+
+        var page = await CollectionPager.ReadAsync(Request, store.FeedPages(Caller.AppId, owner), options, cancellationToken);
+        if (page.Error is not null)
+        {
+            return Error(page.Error);
+        }
+
+        var feature = Request.ODataFeature();
+        return Ok(new ODataEntityReferenceLinks
+        {
+            Links = [.. ((List<Notification>)page.Items).Select(n => new ODataEntityReferenceLink { Url = ServiceRoot.NotificationUrl(Request, n.Id) })],
+            NextPageLink = feature.NextLink,
+            Count = feature.TotalCount,
+        });
     }
 
     [ODataRoute("POST", "me/notifications/$ref")]
