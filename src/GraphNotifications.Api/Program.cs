@@ -1,6 +1,7 @@
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
+using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
 
@@ -9,6 +10,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddGraphErrors();
 builder.Services.AddGraphIdentity();
+builder.Services.AddGraphLimits();
 builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
 
@@ -18,7 +20,9 @@ await app.Services.PrepareNotificationsStoreAsync();
 
 app.UseGraphErrors();
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
+app.UseGraphRequestLimits();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.MapControllers();
 

@@ -9,6 +9,12 @@ namespace GraphNotifications.Api.Identity;
 /// </summary>
 public sealed record Caller(string AppId, string? UserId, IReadOnlySet<string> Scopes, IReadOnlySet<string> Roles)
 {
+    /// <summary>The tenant of tokens that carry no <c>tid</c> (development tokens).</summary>
+    public const string DefaultTenant = "default";
+
+    /// <summary>The caller's tenant (<c>tid</c>): everything it creates, links and reads stays inside it.</summary>
+    public string TenantId { get; init; } = DefaultTenant;
+
     /// <summary>A delegated call acts for a signed-in user; an app-only call acts for the app itself.</summary>
     public bool IsDelegated => UserId is not null;
 
@@ -40,7 +46,7 @@ public sealed record Caller(string AppId, string? UserId, IReadOnlySet<string> S
             }
         }
 
-        return new Caller(appId, userId, scopes, roles);
+        return new Caller(appId, userId, scopes, roles) { TenantId = First(principal, "tid") ?? DefaultTenant };
     }
 
     public static Caller FromClaims(ClaimsPrincipal principal) =>

@@ -16,6 +16,8 @@ public static class NotificationRules
 
     public static void Check(JsonObject notification, DateTimeOffset now, List<GraphErrorDetail> problems)
     {
+        PropertyLimits.Check(notification, problems);
+
         if (Text(notification, "targetHostName") is { } host && string.IsNullOrWhiteSpace(host))
         {
             problems.Add(new(GraphErrorCodes.InvalidValue, "'targetHostName' must name the app's host; it is empty.", "targetHostName"));

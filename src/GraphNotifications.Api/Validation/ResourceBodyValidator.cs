@@ -56,6 +56,13 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
             }
         }
 
+        int dynamicCount = output.Count(p => type.FindProperty(p.Key) is null && !p.Key.StartsWith('@'));
+        if (dynamicCount > PropertyLimits.MaxDynamicProperties)
+        {
+            problems.Add(new(GraphErrorCodes.InvalidValue,
+                $"The body carries {dynamicCount} undeclared (dynamic) properties; at most {PropertyLimits.MaxDynamicProperties}.", path));
+        }
+
         if (mode == BodyMode.Create)
         {
             foreach (var required in type.StructuralProperties().Where(p => !p.Type.IsNullable))
@@ -203,6 +210,9 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
         switch (value?.GetValueKind())
         {
             case null or JsonValueKind.Null:
+                return;
+            case JsonValueKind.String when value.GetValue<string>().Length > PropertyLimits.MaxDynamicString:
+                problems.Add(PropertyLimits.TooLong(target, value.GetValue<string>().Length, PropertyLimits.MaxDynamicString));
                 return;
             case JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                 output[name] = value.DeepClone();

@@ -1,0 +1,77 @@
+using GraphNotifications.Api.Errors;
+using Microsoft.Extensions.Options;
+
+namespace GraphNotifications.Api.Limits;
+
+/// <summary>
+/// Holds every request body to <see cref="LimitsOptions.MaxRequestBodyBytes"/>, counted after decompression so a
+/// small compressed body cannot inflate past it. A declared length over the limit is refused before reading; an
+/// undeclared one is cut off when it passes the limit. Either way: 413.
+/// </summary>
+public sealed class BodySizeLimit(RequestDelegate next, IOptions<LimitsOptions> options)
+{
+    private readonly long _limit = options.Value.MaxRequestBodyBytes;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        bool compressed = request.Headers.ContentEncoding.Count > 0;
+        if (!compressed && request.ContentLength > _limit)
+        {
+            return GraphErrorWriter.WriteAsync(context, TooLarge());
+        }
+
+        request.Body = new LimitedStream(request.Body, _limit);
+        return next(context);
+    }
+
+    internal GraphError TooLarge() => new(
+        StatusCodes.Status413PayloadTooLarge,
+        GraphErrorCodes.PayloadTooLarge,
+        $"The request body is larger than {_limit} bytes, this service's limit.");
+
+    /// <summary>A read-only view of the body that fails once more than the limit has been read.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int read)
+        {
+            _read += read;
+            if (_read > limit)
+            {
+                throw new BadHttpRequestException($"The request body is larger than {limit} bytes, this service's limit.", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            return read;
+        }
+    }
+}
