@@ -19,6 +19,12 @@ var app = builder.Build();
 await app.Services.PrepareNotificationsStoreAsync();
 
 app.UseGraphErrors();
+if (app.Environment.IsProduction())
+{
+    app.UseHsts();
+    app.UseHttpsRedirection();
+}
+
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
 app.UseGraphRequestLimits();
 app.UseAuthentication();

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using GraphNotifications.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GraphNotifications.Tests;
+
+/// <summary>What the service writes to its logs: never a token, never a notification's content.</summary>
+public sealed class LoggingTests(ServiceFactory service) : IClassFixture<ServiceFactory>
+{
+    [Fact]
+    public async Task Logs_at_information_level_carry_neither_tokens_nor_notification_bodies()
+    {
+        var sink = new CapturingLoggerProvider();
+        using var logged = service.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddLogging(logging => logging
+                .AddProvider(sink)
+                // A rule for this provider alone outranks appsettings' category filters: every category at Information.
+                .AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Information))));
+        string token = TestTokens.Delegated("logging-user", "logging-app");
+        var client = logged.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        const string Secret = "top-secret-title-7c1f";
+        var invalid = Bodies.Minimal(Secret);
+        invalid["priority"] = "Secret-" + Secret;
+
+        await client.PostAsync("me/notifications", Bodies.Minimal(Secret));
+        await client.PostAsync("me/notifications", invalid);
+        await client.GetAsync("me/notifications");
+        var anonymous = logged.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+        anonymous.DefaultRequestHeaders.Authorization = new("Bearer", token[..^4] + "AAAA");
+        await anonymous.GetAsync("me/notifications");
+
+        Assert.Contains(sink.Lines, line => line.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal));
+        Assert.Contains(sink.Lines, line => line.StartsWith("Microsoft.AspNetCore.Authentication", StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.Lines, line => line.Contains(Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.Lines, line => line.Contains(token[..40], StringComparison.Ordinal));
+    }
+
+    public sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    provider.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+                }
+            }
+        }
+    }
+}
