@@ -2,6 +2,7 @@ using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Limits;
+using GraphNotifications.Api.Operations;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
 
@@ -13,6 +14,7 @@ builder.Services.AddGraphIdentity();
 builder.Services.AddGraphLimits();
 builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
+builder.Services.AddGraphHealthChecks();
 
 var app = builder.Build();
 
@@ -31,5 +33,6 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.MapControllers();
+app.MapGraphHealthChecks();
 
 app.Run();

@@ -1,0 +1,19 @@
+using System.Net;
+using GraphNotifications.Tests.Infrastructure;
+
+namespace GraphNotifications.Tests;
+
+/// <summary>Health probes: outside the OData routes, no token needed.</summary>
+public sealed class HealthTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
+{
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Probes_answer_healthy_without_a_token(string path)
+    {
+        var response = await service.ClientWith(token: null).GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+}
