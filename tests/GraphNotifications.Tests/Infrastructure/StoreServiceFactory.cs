@@ -73,6 +73,9 @@ public abstract class StoreServiceFactory : WebApplicationFactory<Program>
         return await action(scope.ServiceProvider.GetRequiredService<NotificationsDbContext>());
     }
 
+    /// <summary>One sweep of the service's expiry sweeper, as its background loop runs it.</summary>
+    public Task<int> SweepAsync() => Services.GetRequiredService<ExpirySweeper>().SweepOnceAsync(CancellationToken.None);
+
     public Task<bool> RowExistsAsync(string notificationId) =>
         InStoreAsync(db => db.Notifications.AsNoTracking().AnyAsync(n => n.Id == notificationId));
 
