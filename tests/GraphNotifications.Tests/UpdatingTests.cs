@@ -330,6 +330,24 @@ public sealed class UpdatingTests(ServiceFactory service) : IClassFixture<Servic
         Assert.Contains(messagePart, (await response.ReadObjectAsync()).ErrorMessage(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/merge-patch+json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json;odata.metadata=minimal")]
+    public async Task A_JSON_merge_patch_body_is_accepted(string contentType)
+    {
+        var client = service.Delegated("update-merge-patch", "update-app");
+        string id = await client.CreateAsync("me/notifications");
+
+        var response = await client.PatchAsync(new Uri($"me/notifications/{id}", UriKind.Relative),
+            new StringContent("""{"groupName": "merged", "payload": {"rawContent": "r"}}""", System.Text.Encoding.UTF8, System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType)));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var read = await client.ReadNotificationAsync($"me/notifications/{id}");
+        Assert.Equal("merged", read["groupName"]!.GetValue<string>());
+        Assert.Equal("Hello", read["payload"]!["visualContent"]!["title"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_patch_body_that_is_not_JSON_is_a_415()
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Extensions;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 
@@ -54,6 +55,13 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
         byte[] canonical = JsonSerializer.SerializeToUtf8Bytes(normalized);
         http.Request.Body = new MemoryStream(canonical);
         http.Request.ContentLength = canonical.Length;
+        // Any JSON media type was accepted (application/merge-patch+json is what a PATCH means here); the OData
+        // reader is handed the canonical body as the one type it reads.
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var sent) || !sent.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Request.ContentType = "application/json; charset=utf-8";
+        }
+
         await next();
     }
 
