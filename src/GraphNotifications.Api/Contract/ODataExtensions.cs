@@ -26,6 +26,7 @@ public static class ODataExtensions
             .AddControllers(mvc =>
             {
                 mvc.Filters.Add<GraphErrorResultFilter>();
+                mvc.Filters.Add<NotificationETagFilter>();
                 mvc.ReturnHttpNotAcceptable = true;
             })
             .AddOData(odata =>

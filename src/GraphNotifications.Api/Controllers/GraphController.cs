@@ -1,8 +1,12 @@
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
+using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Deltas;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.AspNetCore.OData.Routing.Controllers;
 
@@ -41,4 +45,66 @@ public abstract class GraphController : ODataController
             .FirstOrDefault(m => !string.IsNullOrEmpty(m)) ?? "The request body could not be read as a notification.";
         return Error(GraphError.BadRequest(message));
     }
+
+    /// <summary>
+    /// PATCH of a notification the scope addresses: the delta merged into it under the request's <c>If-Match</c>.
+    /// 204, or 200 with the notification under <c>Prefer: return=representation</c>; the new ETag either way.
+    /// </summary>
+    protected async Task<IActionResult> UpdateNotificationAsync(NotificationStore store, NotificationScope scope, string notificationId,
+        Delta<Notification> delta, CancellationToken cancellationToken)
+    {
+        if (!NotificationETags.TryParse(Request.Headers.IfMatch, out var ifMatch))
+        {
+            return Error(MalformedIfMatch());
+        }
+
+        var change = await store.UpdateAsync(scope, notificationId, ifMatch, notification => delta.Patch(notification), cancellationToken);
+        if (change.Outcome != ChangeOutcome.Done)
+        {
+            return Error(ChangeFailed(change, notificationId));
+        }
+
+        var updated = change.Notification!;
+        Response.Headers.ETag = NotificationETags.Format(updated.Version);
+        if (!PrefersRepresentation())
+        {
+            return NoContent();
+        }
+
+        Response.Headers["Preference-Applied"] = "return=representation";
+        return Ok(updated);
+    }
+
+    /// <summary>DELETE of a notification the scope addresses, under the request's <c>If-Match</c>: 204.</summary>
+    protected async Task<IActionResult> DeleteNotificationAsync(NotificationStore store, NotificationScope scope, string notificationId,
+        CancellationToken cancellationToken)
+    {
+        if (!NotificationETags.TryParse(Request.Headers.IfMatch, out var ifMatch))
+        {
+            return Error(MalformedIfMatch());
+        }
+
+        var change = await store.DeleteAsync(scope, notificationId, ifMatch, cancellationToken);
+        return change.Outcome == ChangeOutcome.Done ? NoContent() : Error(ChangeFailed(change, notificationId));
+    }
+
+    private static GraphError ChangeFailed(NotificationChange change, string notificationId) => change.Outcome switch
+    {
+        ChangeOutcome.NotFound => GraphError.NotificationNotFound(notificationId),
+        ChangeOutcome.PreconditionFailed => GraphError.PreconditionFailed(
+            "The notification has changed: If-Match does not name its current ETag. Read it again and retry with the ETag it has now."),
+        ChangeOutcome.Invalid => GraphError.InvalidBody(change.Problems!),
+        _ => GraphError.Conflict("The notification is being changed by other requests at the same time; retry."),
+    };
+
+    private static GraphError MalformedIfMatch() => GraphError.BadRequest(
+        "If-Match must be * or a list of entity tags as the service sends them in ETag and @odata.etag, such as W/\"3\".",
+        [new GraphErrorDetail(GraphErrorCodes.InvalidValue, "Not a list of entity tags.", "If-Match")]);
+
+    /// <summary>Whether the request's <c>Prefer</c> header asks for <c>return=representation</c> (RFC 7240).</summary>
+    private bool PrefersRepresentation() =>
+        Request.Headers["Prefer"]
+            .SelectMany(header => (header ?? string.Empty).Split(','))
+            .Select(preference => preference.Split(';')[0].Replace(" ", string.Empty, StringComparison.Ordinal).Replace("\"", string.Empty, StringComparison.Ordinal))
+            .Any(preference => string.Equals(preference, "return=representation", StringComparison.OrdinalIgnoreCase));
 }

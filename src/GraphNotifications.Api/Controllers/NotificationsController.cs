@@ -6,6 +6,7 @@ using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Deltas;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,4 +46,21 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
         await store.CreateAsync(notification, Caller.AppId, userId: null, cancellationToken);
         return Created(notification);
     }
+
+    [ODataRoute("PATCH", "notifications/{notificationId}")]
+    [NotificationBody(BodyMode.Update)]
+    public async Task<IActionResult> Patch(string notificationId, [FromBody] Delta<Notification>? delta, CancellationToken cancellationToken)
+    {
+        if (delta is null || !ModelState.IsValid)
+        {
+            return UnreadableBody();
+        }
+
+        return await UpdateNotificationAsync(store, new NotificationScope(Caller.AppId, UserId: null), notificationId, delta, cancellationToken);
+    }
+
+    /// <summary>Deletes the notification: from the entity set and from every feed it was in.</summary>
+    [ODataRoute("DELETE", "notifications/{notificationId}")]
+    public Task<IActionResult> Delete(string notificationId, CancellationToken cancellationToken) =>
+        DeleteNotificationAsync(store, new NotificationScope(Caller.AppId, UserId: null), notificationId, cancellationToken);
 }

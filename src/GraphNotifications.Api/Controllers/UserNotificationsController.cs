@@ -8,6 +8,7 @@ using GraphNotifications.Api.Routing;
 using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Deltas;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.AspNetCore.OData.Query;
 using Microsoft.OData;
@@ -75,6 +76,37 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
 
         await store.CreateAsync(notification, Caller.AppId, owner, cancellationToken);
         return Created(notification);
+    }
+
+    [ODataRoute("PATCH", "me/notifications/{notificationId}")]
+    [ODataRoute("PATCH", "users/{userId}/notifications/{notificationId}")]
+    [NotificationBody(BodyMode.Update)]
+    public async Task<IActionResult> Patch(string? userId, string notificationId, [FromBody] Delta<Notification>? delta, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        if (delta is null || !ModelState.IsValid)
+        {
+            return UnreadableBody();
+        }
+
+        return await UpdateNotificationAsync(store, new NotificationScope(Caller.AppId, owner), notificationId, delta, cancellationToken);
+    }
+
+    /// <summary>Deletes the notification itself: it leaves every feed. Dismissing it from one feed is <c>DELETE …/$ref</c>.</summary>
+    [ODataRoute("DELETE", "me/notifications/{notificationId}")]
+    [ODataRoute("DELETE", "users/{userId}/notifications/{notificationId}")]
+    public async Task<IActionResult> Delete(string? userId, string notificationId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        return await DeleteNotificationAsync(store, new NotificationScope(Caller.AppId, owner), notificationId, cancellationToken);
     }
 
     [ODataRoute("GET", "me/notifications/$ref")]

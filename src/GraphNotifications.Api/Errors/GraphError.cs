@@ -24,6 +24,17 @@ public sealed record GraphError(int StatusCode, string Code, string Message, IRe
         GraphErrorCodes.UnsupportedMediaType,
         GraphErrorCodes.DefaultMessage(StatusCodes.Status415UnsupportedMediaType));
 
+    /// <summary>A body with problems: one problem is the message, several are "see details".</summary>
+    public static GraphError InvalidBody(IReadOnlyList<GraphErrorDetail> problems) => BadRequest(
+        problems.Count == 1 ? problems[0].Message : $"The notification has {problems.Count} problems; see details.",
+        problems);
+
+    public static GraphError PreconditionFailed(string message) =>
+        new(StatusCodes.Status412PreconditionFailed, GraphErrorCodes.PreconditionFailed, message);
+
+    public static GraphError Conflict(string message) =>
+        new(StatusCodes.Status409Conflict, GraphErrorCodes.Conflict, message);
+
     public static GraphError NotificationNotFound(string id) =>
         NotFound($"No notification with id '{id}' exists in this feed, or it is not visible to the caller.");
 }

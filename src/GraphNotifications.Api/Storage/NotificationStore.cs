@@ -1,3 +1,5 @@
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Validation;
@@ -77,6 +79,12 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
             db.ChangeTracker.Clear();
             if (!await IsLinkedAsync(userId, notificationId, cancellationToken))
             {
+                // Deleted (or swept) since it was found: the link's foreign key refused it.
+                if (!await db.Notifications.AnyAsync(n => n.Id == notificationId, cancellationToken))
+                {
+                    return false;
+                }
+
                 throw;
             }
 
@@ -114,6 +122,168 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Updates a notification: reads it, checks <paramref name="ifMatch"/> against its version, applies the change,
+    /// checks Graph's rules on the result, and writes it with its version raised. The write is conditional on the
+    /// version read (the concurrency token is in the UPDATE's WHERE), so a concurrent writer is never overwritten:
+    /// on a conflict the notification is read again and the change applied again, up to
+    /// <see cref="MaxAttempts"/> times; the precondition is checked anew each time, so with an entity tag the
+    /// second writer gets <see cref="ChangeOutcome.PreconditionFailed"/>.
+    /// </summary>
+    /// <param name="apply">Applies the change to the tracked notification; it may run more than once.</param>
+    public async Task<NotificationChange> UpdateAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch,
+        Action<Notification> apply, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                DateTimeOffset now = clock.GetUtcNow();
+                var notification = await Addressed(scope, notificationId, now).FirstOrDefaultAsync(cancellationToken);
+                if (notification is null)
+                {
+                    return new(ChangeOutcome.NotFound);
+                }
+
+                if (ifMatch is not null && !ifMatch.Matches(notification.Version))
+                {
+                    return new(ChangeOutcome.PreconditionFailed);
+                }
+
+                apply(notification);
+                var problems = new List<GraphErrorDetail>();
+                NotificationRules.Check(notification, now, problems);
+                if (problems.Count > 0)
+                {
+                    return new(ChangeOutcome.Invalid, Problems: problems);
+                }
+
+                // As at creation: kept in UTC, and null means Graph's maximum (from now).
+                notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
+                notification.Version++;
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    return new(ChangeOutcome.Done, notification);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+                {
+                    db.ChangeTracker.Clear();
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    return new(ChangeOutcome.Conflict);
+                }
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Deletes a notification, and with it every link to it (every feed it was in). Conditional on the version
+    /// read, as <see cref="UpdateAsync"/> is.
+    /// </summary>
+    public async Task<NotificationChange> DeleteAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                var notification = await Addressed(scope, notificationId, clock.GetUtcNow()).FirstOrDefaultAsync(cancellationToken);
+                if (notification is null)
+                {
+                    return new(ChangeOutcome.NotFound);
+                }
+
+                if (ifMatch is not null && !ifMatch.Matches(notification.Version))
+                {
+                    return new(ChangeOutcome.PreconditionFailed);
+                }
+
+                // A relational store deletes the links by the foreign key's ON DELETE CASCADE, in the same statement;
+                // the in-memory store has no foreign keys, and EF Core cascades only to the links it tracks.
+                if (!db.Database.IsRelational())
+                {
+                    await db.Links.Where(l => l.NotificationId == notificationId).LoadAsync(cancellationToken);
+                }
+
+                db.Notifications.Remove(notification);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    return new(ChangeOutcome.Done, notification);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+                {
+                    db.ChangeTracker.Clear();
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    return new(ChangeOutcome.Conflict);
+                }
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> expired notifications, oldest expiry first, with their links, in
+    /// one short transaction; returns how many. Reads already leave expired notifications out; this reclaims them.
+    /// </summary>
+    public async Task<int> DeleteExpiredAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        var expired = db.Notifications
+            .Where(n => n.ExpirationDateTime <= now)
+            .OrderBy(n => n.ExpirationDateTime)
+            .Take(batchSize);
+        if (db.Database.IsRelational())
+        {
+            // One DELETE statement; the links go with the rows by ON DELETE CASCADE.
+            return await expired.ExecuteDeleteAsync(cancellationToken);
+        }
+
+        // The in-memory provider cannot ExecuteDelete: load the batch and its links, and remove them.
+        try
+        {
+            var batch = await expired.ToListAsync(cancellationToken);
+            var ids = batch.Select(n => n.Id).ToList();
+            await db.Links.Where(l => ids.Contains(l.NotificationId)).LoadAsync(cancellationToken);
+            db.Notifications.RemoveRange(batch);
+            await db.SaveChangesAsync(cancellationToken);
+            return batch.Count;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // One of them changed or went meanwhile; the next sweep takes the rest.
+            return 0;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>How often an update or delete is tried when concurrent writers keep changing the notification.</summary>
+    public const int MaxAttempts = 10;
+
+    /// <summary>The notification a request addresses, tracked for a change: live, the app's own, and in the feed if one is named.</summary>
+    private IQueryable<Notification> Addressed(NotificationScope scope, string notificationId, DateTimeOffset now)
+    {
+        var query = db.Notifications.Where(n => n.Id == notificationId
+            && EF.Property<string>(n, StorageColumns.AppId) == scope.AppId
+            && n.ExpirationDateTime > now);
+        return scope.UserId is null
+            ? query
+            : query.Where(n => db.Links.Any(l => l.UserId == scope.UserId && l.NotificationId == n.Id));
     }
 
     private Task<bool> IsLinkedAsync(string userId, string notificationId, CancellationToken cancellationToken) =>

@@ -31,6 +31,15 @@ public static class StorageExtensions
         }
 
         services.AddScoped<NotificationStore>();
+        services.AddOptions<ExpirySweepOptions>()
+            .BindConfiguration(ExpirySweepOptions.Section)
+            .Validate(o => o.Interval >= ExpirySweepOptions.MinimumInterval && o.Interval <= ExpirySweepOptions.MaximumInterval,
+                $"{ExpirySweepOptions.Section}:Interval must lie between {ExpirySweepOptions.MinimumInterval} and {ExpirySweepOptions.MaximumInterval}.")
+            .Validate(o => o.BatchSize is >= 1 and <= ExpirySweepOptions.MaximumBatchSize,
+                $"{ExpirySweepOptions.Section}:BatchSize must lie between 1 and {ExpirySweepOptions.MaximumBatchSize}.")
+            .ValidateOnStart();
+        services.AddSingleton<ExpirySweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
         return services;
     }
 

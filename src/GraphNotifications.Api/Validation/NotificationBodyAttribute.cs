@@ -2,13 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.OData.Extensions;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OData.Edm;
+using Microsoft.OData.UriParser;
 
 namespace GraphNotifications.Api.Validation;
 
 /// <summary>
 /// Checks a notification body before model binding, so that a client hears of every problem at once (the OData
 /// reader stops at the first), and hands the reader the body in canonical form. A body that is not JSON is a 415.
+/// An update's body (PATCH) is checked on its own here; its action checks Graph's rules again on the merged result.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsyncResourceFilter
@@ -37,27 +41,33 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
         var services = http.RequestServices;
         var model = services.GetRequiredService<IEdmModel>();
         var problems = new List<GraphErrorDetail>();
-        var normalized = new ResourceBodyValidator(model)
+        var normalized = new ResourceBodyValidator(model) { ExpectedKey = mode == BodyMode.Update ? AddressedKey(http) : null }
             .Check(body.Json!, (IEdmStructuredType)model.FindDeclaredType(NotificationType), mode, problems);
-        if (mode == BodyMode.Create)
-        {
-            NotificationRules.Check(normalized, services.GetRequiredService<TimeProvider>().GetUtcNow(), problems);
-        }
+        // An update's body is judged here on what it says alone; the action checks the merged result again.
+        NotificationRules.Check(normalized, services.GetRequiredService<TimeProvider>().GetUtcNow(), problems, mode);
 
         if (problems.Count > 0)
         {
-            string message = problems.Count == 1
-                ? problems[0].Message
-                : $"The notification has {problems.Count} problems; see details.";
-            context.Result = new GraphErrorResult(GraphError.BadRequest(message, problems));
+            context.Result = new GraphErrorResult(GraphError.InvalidBody(problems));
             return;
         }
 
         byte[] canonical = JsonSerializer.SerializeToUtf8Bytes(normalized);
         http.Request.Body = new MemoryStream(canonical);
         http.Request.ContentLength = canonical.Length;
+        // Any JSON media type was accepted (application/merge-patch+json is what a PATCH means here); the OData
+        // reader is handed the canonical body as the one type it reads.
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var sent) || !sent.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            http.Request.ContentType = "application/json; charset=utf-8";
+        }
+
         await next();
     }
+
+    /// <summary>The key of the notification the request's OData path addresses, in either key syntax.</summary>
+    private static string? AddressedKey(HttpContext http) =>
+        http.ODataFeature().Path?.LastSegment is KeySegment key ? key.Keys.FirstOrDefault().Value as string : null;
 
     private static async Task<(JsonObject? Json, GraphError? Error)> ReadAsync(HttpRequest request)
     {

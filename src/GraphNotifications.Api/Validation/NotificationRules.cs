@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Resources;
 
 namespace GraphNotifications.Api.Validation;
 
@@ -14,7 +16,15 @@ public static class NotificationRules
     /// <summary>Graph's maximum lifetime of a notification, and its default when none is sent.</summary>
     public static readonly TimeSpan MaximumLifetime = TimeSpan.FromDays(30);
 
-    public static void Check(JsonObject notification, DateTimeOffset now, List<GraphErrorDetail> problems)
+    /// <summary>Checks a whole notification: a creation's body, or an update merged into the stored notification.</summary>
+    public static void Check(JsonObject notification, DateTimeOffset now, List<GraphErrorDetail> problems) =>
+        Check(notification, now, problems, BodyMode.Create);
+
+    /// <summary>
+    /// Checks a notification: with <see cref="BodyMode.Update"/>, only what a PATCH body can be judged on alone (a
+    /// payload's completeness depends on the stored payload it is merged into, so it waits for the merged result).
+    /// </summary>
+    public static void Check(JsonObject notification, DateTimeOffset now, List<GraphErrorDetail> problems, BodyMode mode)
     {
         PropertyLimits.Check(notification, problems);
 
@@ -25,7 +35,7 @@ public static class NotificationRules
 
         if (notification["payload"] is JsonObject payload)
         {
-            CheckPayload(payload, problems);
+            CheckPayload(payload, mode, problems);
         }
 
         if (notification["targetPolicy"]?["platformTypes"] is JsonArray platforms)
@@ -55,17 +65,52 @@ public static class NotificationRules
         }
     }
 
-    private static void CheckPayload(JsonObject payload, List<GraphErrorDetail> problems)
+    /// <summary>
+    /// Checks a notification after an update: the stored notification with the PATCH body merged into it. It is
+    /// written as JSON so that one set of rules judges creations and updates alike.
+    /// </summary>
+    public static void Check(Notification notification, DateTimeOffset now, List<GraphErrorDetail> problems) =>
+        Check(ToJson(notification), now, problems, BodyMode.Create);
+
+    private static JsonObject ToJson(Notification notification)
+    {
+        var json = new JsonObject
+        {
+            ["targetHostName"] = notification.TargetHostName,
+            ["displayTimeToLive"] = notification.DisplayTimeToLive,
+            ["expirationDateTime"] = notification.ExpirationDateTime?.ToString("O", CultureInfo.InvariantCulture),
+        };
+        if (notification.Payload is { } payload)
+        {
+            json["payload"] = new JsonObject
+            {
+                ["rawContent"] = payload.RawContent,
+                ["visualContent"] = payload.VisualContent is { } visual
+                    ? new JsonObject { ["title"] = visual.Title, ["body"] = visual.Body }
+                    : null,
+            };
+        }
+
+        if (notification.TargetPolicy?.PlatformTypes is { } platforms)
+        {
+            json["targetPolicy"] = new JsonObject { ["platformTypes"] = new JsonArray([.. platforms.Select(p => (JsonNode?)p)]) };
+        }
+
+        return json;
+    }
+
+    private static void CheckPayload(JsonObject payload, BodyMode mode, List<GraphErrorDetail> problems)
     {
         bool hasRaw = !string.IsNullOrEmpty(Text(payload, "rawContent"));
         var visual = payload["visualContent"] as JsonObject;
-        if (!hasRaw && visual is null)
+        if (mode == BodyMode.Create && !hasRaw && visual is null)
         {
             problems.Add(new(GraphErrorCodes.MissingProperty,
                 "'payload' must carry 'rawContent' or 'visualContent' (or both).", "payload"));
         }
 
-        if (visual is not null && string.IsNullOrWhiteSpace(Text(visual, "title")))
+        // In an update, a visualContent without a title may be merged into one that has it.
+        if (visual is not null && (mode == BodyMode.Create || visual.ContainsKey("title")) && string.IsNullOrWhiteSpace(Text(visual, "title")))
         {
             problems.Add(new(GraphErrorCodes.MissingProperty,
                 "'payload/visualContent/title' is required for a visual notification.", "payload/visualContent/title"));

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using Microsoft.OData.Edm;
+using Microsoft.OData.ModelBuilder;
 
 namespace GraphNotifications.Api.Validation;
 
@@ -12,10 +13,15 @@ namespace GraphNotifications.Api.Validation;
 /// the property path of each. It also writes the body anew in the one form the OData reader is then given:
 /// <c>@odata.type</c> fully qualified with <c>#</c> (clients send it with or without <c>#</c>, namespace- or
 /// alias-qualified), enum members by their exact names, the read-only key and other annotations left out.
+/// In <see cref="BodyMode.Update"/> (PATCH) nothing is required, complex values are partial too (they are merged
+/// into the stored ones), a dynamic property may be null (it is removed), and the key may be sent only as it is.
 /// </summary>
 public sealed partial class ResourceBodyValidator(IEdmModel model)
 {
     private const string TypeAnnotation = "@odata.type";
+
+    /// <summary>The key of the entity an update addresses: a body may repeat it (a GET answer sent back), not change it.</summary>
+    public string? ExpectedKey { get; init; }
 
     public JsonObject Check(JsonObject body, IEdmStructuredType declaredType, BodyMode mode, List<GraphErrorDetail> problems) =>
         CheckObject(body, declaredType, path: null, mode, problems);
@@ -37,7 +43,7 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
             var property = type.FindProperty(name);
             if (property is null)
             {
-                CheckDynamicProperty(type, name, value, target, output, problems);
+                CheckDynamicProperty(type, name, value, target, mode, output, problems);
             }
             else if (property is IEdmNavigationProperty)
             {
@@ -45,9 +51,12 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
             }
             else if (type is IEdmEntityType entity && entity.Key().Contains(property))
             {
-                if (value is not null)
+                if (value is not null && !IsExpectedKey(mode, value))
                 {
-                    problems.Add(new(GraphErrorCodes.ReadOnlyProperty, $"'{name}' is assigned by the service and cannot be set.", target));
+                    string message = mode == BodyMode.Update
+                        ? $"'{name}' is assigned by the service and cannot be changed; leave it out, or send it as it is."
+                        : $"'{name}' is assigned by the service and cannot be set.";
+                    problems.Add(new(GraphErrorCodes.ReadOnlyProperty, message, target));
                 }
             }
             else if (CheckValue(property.Type, value, target, mode, problems) is var (ok, normalized) && ok)
@@ -131,8 +140,8 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
         {
             if (value is JsonObject inner)
             {
-                // A complex value sent whole replaces the old one, so its own rules are those of a creation.
-                return (true, CheckObject(inner, type.AsStructured().StructuredDefinition(), target, BodyMode.Create, problems));
+                // A complex value in an update is merged into the stored one, so it may be partial as well.
+                return (true, CheckObject(inner, type.AsStructured().StructuredDefinition(), target, mode, problems));
             }
 
             return Invalid(problems, target, $"'{target}' must be an object of type {type.FullName()}.");
@@ -189,7 +198,7 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
         return (ok, output);
     }
 
-    private static void CheckDynamicProperty(IEdmStructuredType type, string name, JsonNode? value, string target, JsonObject output, List<GraphErrorDetail> problems)
+    private void CheckDynamicProperty(IEdmStructuredType type, string name, JsonNode? value, string target, BodyMode mode, JsonObject output, List<GraphErrorDetail> problems)
     {
         string typeName = ((IEdmSchemaType)type).FullName();
         var similar = type.Properties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -207,8 +216,20 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
             return;
         }
 
+        // The CLR type's own members that the contract does not show (the store's version, creation time and the
+        // dynamic property bag) cannot be dynamic properties: an update could not tell them apart.
+        if (model.GetAnnotationValue<ClrTypeAnnotation>(type)?.ClrType.GetProperty(name) is not null)
+        {
+            problems.Add(new(GraphErrorCodes.InvalidValue, $"'{name}' is reserved by the service and cannot be used as a property name.", target));
+            return;
+        }
+
         switch (value?.GetValueKind())
         {
+            case null or JsonValueKind.Null when mode == BodyMode.Update:
+                // In an update, null removes the dynamic property.
+                output[name] = null;
+                return;
             case null or JsonValueKind.Null:
                 return;
             case JsonValueKind.String when value.GetValue<string>().Length > PropertyLimits.MaxDynamicString:
@@ -223,6 +244,10 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
                 return;
         }
     }
+
+    private bool IsExpectedKey(BodyMode mode, JsonNode value) =>
+        mode == BodyMode.Update && ExpectedKey is not null
+        && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == ExpectedKey;
 
     private static (bool, JsonNode?) Invalid(List<GraphErrorDetail> problems, string target, string message)
     {

@@ -70,6 +70,49 @@ public static class Bodies
         return JsonNode.Parse(text)!["id"]!.GetValue<string>();
     }
 
+    /// <summary>PATCH with optional <c>Prefer</c> and <c>If-Match</c> headers.</summary>
+    public static Task<HttpResponseMessage> PatchAsync(this HttpClient client, string url, JsonNode body, string? prefer = null, string? ifMatch = null) =>
+        client.SendAsync(Request(HttpMethod.Patch, url, Json(body), prefer: prefer, ifMatch: ifMatch));
+
+    /// <summary>DELETE with an optional <c>If-Match</c> header.</summary>
+    public static Task<HttpResponseMessage> DeleteAsync(this HttpClient client, string url, string? ifMatch) =>
+        client.SendAsync(Request(HttpMethod.Delete, url, ifMatch: ifMatch));
+
+    /// <summary>GET with an optional <c>If-None-Match</c> header.</summary>
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string url, string? ifNoneMatch) =>
+        client.SendAsync(Request(HttpMethod.Get, url, ifNoneMatch: ifNoneMatch));
+
+    /// <summary>Reads one notification and fails the test unless the service answers 200.</summary>
+    public static async Task<JsonObject> ReadNotificationAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string url, HttpContent? content = null,
+        string? prefer = null, string? ifMatch = null, string? ifNoneMatch = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        if (prefer is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Prefer", prefer);
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        return request;
+    }
+
     public static string[] ErrorTargets(this JsonObject error) =>
         error["error"]!["details"]?.AsArray().Select(d => d!["target"]!.GetValue<string>()).Order().ToArray() ?? [];
 
