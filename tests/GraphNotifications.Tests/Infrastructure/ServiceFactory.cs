@@ -4,18 +4,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace GraphNotifications.Tests.Infrastructure;
 
 /// <summary>
-/// The service in process, on EF Core's in-memory store (a fresh database per factory), trusting
-/// <see cref="TestTokens"/>. Tests stay independent by using their own app and user ids.
+/// The service in process, trusting <see cref="TestTokens"/>, on a fresh store per factory. Tests stay independent
+/// by using their own app and user ids.
 /// </summary>
-public sealed class ServiceFactory : WebApplicationFactory<Program>
+public abstract class ServiceFactoryBase : WebApplicationFactory<Program>
 {
-    private readonly string _database = "tests-" + Guid.NewGuid().ToString("N");
+    protected abstract void ConfigureStore(IWebHostBuilder builder);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Storage:Provider", "InMemory");
-        builder.UseSetting("ConnectionStrings:Notifications", _database);
+        ConfigureStore(builder);
         foreach (var (key, value) in TestTokens.BearerSettings())
         {
             builder.UseSetting(key, value);
@@ -37,4 +36,16 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     public HttpClient Delegated(string userId, string appId) => ClientWith(TestTokens.Delegated(userId, appId));
 
     public HttpClient AppOnly(string appId) => ClientWith(TestTokens.AppOnly(appId));
+}
+
+/// <summary>The service on EF Core's in-memory store: fast, for behaviour that does not depend on the store.</summary>
+public sealed class ServiceFactory : ServiceFactoryBase
+{
+    private readonly string _database = "tests-" + Guid.NewGuid().ToString("N");
+
+    protected override void ConfigureStore(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Storage:Provider", "InMemory");
+        builder.UseSetting("ConnectionStrings:Notifications", _database);
+    }
 }
