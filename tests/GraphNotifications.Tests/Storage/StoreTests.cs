@@ -17,8 +17,24 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
     where TFactory : ServiceFactoryBase
 {
     private readonly TFactory _service;
+    private readonly Type _context;
 
-    protected StoreTests(TFactory service) => _service = service;
+    /// <param name="service">The service on the database under test.</param>
+    /// <param name="context">The provider's context type, which the service must be storing through.</param>
+    protected StoreTests(TFactory service, Type context)
+    {
+        _service = service;
+        _context = context;
+    }
+
+    [SkippableFact]
+    public async Task The_service_stores_through_this_providers_context_and_migrations()
+    {
+        var (context, migrations) = await InStoreAsync(async db => (db.GetType(), (await db.Database.GetAppliedMigrationsAsync()).ToArray()));
+
+        Assert.Equal(_context, context);
+        Assert.Single(migrations, id => id.EndsWith("_InitialCreate", StringComparison.Ordinal));
+    }
 
     [SkippableFact]
     public async Task A_notification_created_through_me_reads_back_with_every_property_its_dynamic_properties_and_its_expiry_in_UTC()
@@ -260,11 +276,12 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
 }
 
 /// <summary>The store tests on SQLite, in a temporary file.</summary>
-public sealed class SqliteStoreTests(SqliteServiceFactory service) : StoreTests<SqliteServiceFactory>(service);
+public sealed class SqliteStoreTests(SqliteServiceFactory service)
+    : StoreTests<SqliteServiceFactory>(service, typeof(SqliteNotificationsDbContext));
 
 /// <summary>The store tests on PostgreSQL, in a database of their own; skipped where no server is configured (failed under CI).</summary>
 public sealed class PostgresStoreTests : StoreTests<PostgresServiceFactory>
 {
     public PostgresStoreTests(PostgresServiceFactory service)
-        : base(service) => service.Database.SkipUnlessAvailable();
+        : base(service, typeof(PostgresNotificationsDbContext)) => service.Database.SkipUnlessAvailable();
 }
