@@ -3,12 +3,24 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GraphNotifications.Api.Storage;
 
+/// <summary>
+/// The store's one model, whatever the database: the entity configurations in <c>EntityConfigurations/</c> are
+/// shared. The app and the store depend on this type; each provider has its own sealed context type only so that
+/// each has its own migrations (<see cref="SqliteNotificationsDbContext"/>, <see cref="PostgresNotificationsDbContext"/>),
+/// and the in-memory store has one because a context must be concrete.
+/// </summary>
 /// <remarks>
-/// Migrations are checked in under Storage/Migrations. After changing the mapping:
-/// <c>dotnet ef migrations add &lt;Name&gt; --project src/GraphNotifications.Api --output-dir Storage/Migrations</c>
+/// After changing the mapping, add a migration for each provider (the README shows both commands):
+/// <c>dotnet ef migrations add &lt;Name&gt; --project src/GraphNotifications.Api --context SqliteNotificationsDbContext --output-dir Storage/Migrations/Sqlite</c>
+/// and the same with <c>PostgresNotificationsDbContext</c> and <c>Storage/Migrations/Postgres</c>.
 /// </remarks>
-public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options)
+public abstract class NotificationsDbContext : DbContext
 {
+    protected NotificationsDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<UserNotificationLink> Links => Set<UserNotificationLink>();

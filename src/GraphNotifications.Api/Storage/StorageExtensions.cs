@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace GraphNotifications.Api.Storage;
 
@@ -8,6 +9,10 @@ public static class StorageExtensions
 {
     public const string ConnectionStringName = "Notifications";
 
+    /// <summary>
+    /// Registers <see cref="NotificationsDbContext"/> on the provider <c>Storage:Provider</c> names, each provider with
+    /// its own context type and migrations, and the <see cref="NotificationStore"/> over it.
+    /// </summary>
     public static IServiceCollection AddNotificationsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -18,16 +23,17 @@ public static class StorageExtensions
             case StorageProvider.Sqlite:
                 connectionString ??= StorageOptions.DefaultSqliteConnectionString;
                 EnsureDirectoryOf(connectionString);
-                services.AddDbContextPool<NotificationsDbContext>(db => db
-                    .UseSqlite(connectionString)
-                    .AddInterceptors(new SqliteDurability())
-                    .ConfigureWarnings(IgnoreOptionalVisualContent));
+                services.AddDbContextPool<NotificationsDbContext, SqliteNotificationsDbContext>(db => SqliteNotificationsDbContext.Configure(db, connectionString));
+                break;
+            case StorageProvider.Postgres:
+                CheckPostgresConnectionString(connectionString);
+                services.AddDbContextPool<NotificationsDbContext, PostgresNotificationsDbContext>(db => PostgresNotificationsDbContext.Configure(db, connectionString!));
                 break;
             case StorageProvider.InMemory:
-                services.AddDbContextPool<NotificationsDbContext>(db => db.UseInMemoryDatabase(connectionString ?? "notifications"));
+                services.AddDbContextPool<NotificationsDbContext, InMemoryNotificationsDbContext>(db => db.UseInMemoryDatabase(connectionString ?? "notifications"));
                 break;
             default:
-                throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use Sqlite or InMemory.");
+                throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use Sqlite, Postgres or InMemory.");
         }
 
         services.AddScoped<NotificationStore>();
@@ -43,7 +49,11 @@ public static class StorageExtensions
         return services;
     }
 
-    /// <summary>Brings the store's schema up to date (EF Core migrations) before the first request.</summary>
+    /// <summary>
+    /// Brings the store's schema up to date (EF Core migrations of the provider's context) before the first request.
+    /// Instances that start together on one PostgreSQL database are safe: EF Core holds a lock on the migrations
+    /// history while it applies them, so one instance migrates and the others find the schema current.
+    /// </summary>
     public static async Task PrepareNotificationsStoreAsync(this IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
@@ -63,7 +73,7 @@ public static class StorageExtensions
     }
 
     // A stored visualContent always has a title (NotificationRules), so all-null columns do mean "no visualContent".
-    private static void IgnoreOptionalVisualContent(WarningsConfigurationBuilder warnings) =>
+    internal static void IgnoreOptionalVisualContent(WarningsConfigurationBuilder warnings) =>
         warnings.Ignore(RelationalEventId.OptionalDependentWithoutIdentifyingPropertyWarning);
 
     private static void EnsureDirectoryOf(string connectionString)
@@ -73,6 +83,29 @@ public static class StorageExtensions
         if (!string.IsNullOrEmpty(directory) && dataSource != ":memory:")
         {
             Directory.CreateDirectory(directory);
+        }
+    }
+
+    /// <summary>
+    /// Fails the start when the connection string cannot name a PostgreSQL database, rather than at the first
+    /// request; the SQLite default of appsettings.json is the usual mistake.
+    /// </summary>
+    private static void CheckPostgresConnectionString(string? connectionString)
+    {
+        const string Expected = "ConnectionStrings:Notifications=Host=…;Database=…;Username=…;Password=…";
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Storage:Provider 'Postgres' needs a PostgreSQL connection string ({Expected}): {ex.Message}", ex);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host) || string.IsNullOrWhiteSpace(builder.Database))
+        {
+            throw new InvalidOperationException($"Storage:Provider 'Postgres' needs a PostgreSQL connection string that names Host and Database ({Expected}).");
         }
     }
 }

@@ -2,7 +2,13 @@ namespace GraphNotifications.Api.Storage;
 
 public enum StorageProvider
 {
+    /// <summary>A durable file on one machine: one instance of the service.</summary>
     Sqlite,
+
+    /// <summary>A PostgreSQL database: any number of instances of the service on one database form one service.</summary>
+    Postgres,
+
+    /// <summary>EF Core's in-memory store, for demos and tests: nothing survives the process.</summary>
     InMemory,
 }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using GraphNotifications.Tests.Infrastructure;
 using OsProcess = System.Diagnostics.Process;
 
@@ -9,11 +10,12 @@ namespace GraphNotifications.Tests.Process;
 
 /// <summary>
 /// The built service as a real process (<c>dotnet GraphNotifications.Api.dll</c>) on a loopback port, in Production,
-/// on SQLite in a temporary working directory, trusting <see cref="TestTokens"/>. It can be killed with SIGKILL and
-/// restarted on the same port and database file, which is what a crash test needs and the in-process factory
-/// cannot give.
+/// in a temporary working directory, trusting <see cref="TestTokens"/>: on SQLite in that directory
+/// (<see cref="StartAsync"/>) or on a PostgreSQL database (<see cref="StartOnPostgresAsync"/>), which several processes
+/// may share. It can be killed with SIGKILL and restarted on the same port and database, which is what a crash test
+/// needs and the in-process factory cannot give.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed partial class ServiceProcess : IAsyncDisposable
 {
     public const string DatabaseFileName = "notifications.db";
 
@@ -28,16 +30,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     private SocketsHttpHandler? _handler;
     private int _runs;
 
-    private ServiceProcess(DirectoryInfo workingDirectory, int port, bool withConnectionString)
+    private ServiceProcess(DirectoryInfo workingDirectory, int port, Func<ServiceProcess, IEnumerable<string>> storageArguments)
     {
         WorkingDirectory = workingDirectory.FullName;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/v1.0/");
-        _arguments = [ServiceAssembly(), "--urls", $"http://127.0.0.1:{port}", "--Storage:Provider=Sqlite"];
-        if (withConnectionString)
-        {
-            _arguments.Add($"--ConnectionStrings:Notifications=Data Source={DatabasePath}");
-        }
-
+        _arguments = [ServiceAssembly(), "--urls", $"http://127.0.0.1:{port}"];
+        _arguments.AddRange(storageArguments(this));
         _arguments.AddRange(TestTokens.BearerSettings().Select(setting => $"--{setting.Key}={setting.Value}"));
 
         // The content root is the working directory, so the appsettings.json beside the dll is not read: repeat its
@@ -51,7 +49,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The service root, <c>http://127.0.0.1:{port}/v1.0/</c>; the port stays the same across restarts.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>The store's file when the connection string is passed.</summary>
+    /// <summary>The store's file on SQLite when the connection string is passed.</summary>
     public string DatabasePath => Path.Combine(WorkingDirectory, DatabaseFileName);
 
     /// <summary>The last lines the service wrote to stdout and stderr, over all its runs.</summary>
@@ -66,13 +64,48 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service and waits until it answers.</summary>
+    /// <summary>Starts the service on SQLite and waits until it answers.</summary>
     /// <param name="withConnectionString">
-    /// False passes no <c>ConnectionStrings:Notifications</c>, leaving the service to its default store.
+    /// True stores in <see cref="DatabasePath"/>; false passes no <c>ConnectionStrings:Notifications</c>, leaving the
+    /// service to its default store.
     /// </param>
-    public static async Task<ServiceProcess> StartAsync(bool withConnectionString = true)
+    public static Task<ServiceProcess> StartAsync(bool withConnectionString = true) =>
+        StartAsync(service => withConnectionString
+            ? ["--Storage:Provider=Sqlite", $"--ConnectionStrings:Notifications=Data Source={service.DatabasePath}"]
+            : ["--Storage:Provider=Sqlite"]);
+
+    /// <summary>
+    /// Starts the service on the PostgreSQL database <paramref name="connectionString"/> names and waits until it
+    /// answers. Processes started on one database are instances of one service.
+    /// </summary>
+    public static Task<ServiceProcess> StartOnPostgresAsync(string connectionString) =>
+        StartAsync(_ => ["--Storage:Provider=Postgres", $"--ConnectionStrings:Notifications={connectionString}"]);
+
+    /// <summary>
+    /// Starts <paramref name="count"/> instances on one PostgreSQL database at once, as a deployment does, and waits
+    /// until each answers; when any fails to start, the others are stopped.
+    /// </summary>
+    public static async Task<ServiceProcess[]> StartInstancesOnPostgresAsync(string connectionString, int count)
     {
-        var service = new ServiceProcess(Directory.CreateTempSubdirectory("graphnotifications-process-"), FreePort(), withConnectionString);
+        var starts = Enumerable.Range(0, count).Select(_ => StartOnPostgresAsync(connectionString)).ToArray();
+        try
+        {
+            return await Task.WhenAll(starts);
+        }
+        catch
+        {
+            foreach (var started in starts.Where(start => start.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<ServiceProcess> StartAsync(Func<ServiceProcess, IEnumerable<string>> storageArguments)
+    {
+        var service = new ServiceProcess(Directory.CreateTempSubdirectory("graphnotifications-process-"), FreePort(), storageArguments);
         try
         {
             await service.RunAsync();
@@ -154,7 +187,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private async Task RunAsync()
     {
         _runs++;
-        Record($"--- run {_runs}: dotnet {string.Join(' ', _arguments)}");
+        Record($"--- run {_runs}: dotnet {Password().Replace(string.Join(' ', _arguments), "Password=***")}");
         var startInfo = new ProcessStartInfo(DotnetHost())
         {
             WorkingDirectory = WorkingDirectory,
@@ -262,6 +295,10 @@ public sealed class ServiceProcess : IAsyncDisposable
             // Left to the OS's temp cleanup: a cleanup failure must not hide the test's own result.
         }
     }
+
+    /// <summary>A connection string's password, kept out of the recorded command line.</summary>
+    [GeneratedRegex("Password=[^; ]*", RegexOptions.IgnoreCase)]
+    private static partial Regex Password();
 
     private static bool IsStorageSetting(string name) =>
         name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)

@@ -16,7 +16,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Id).HasMaxLength(36);
         builder.Property(n => n.TargetHostName).IsRequired();
 
-        // Stored as UTC ticks: SQLite cannot compare DateTimeOffset, and ticks keep the instant and the order.
+        // Stored as UTC ticks (an integer) on every provider: SQLite cannot compare DateTimeOffset, ticks keep the
+        // instant to the tick (PostgreSQL's timestamptz keeps microseconds only), and an integer compares and sorts
+        // by instant in the database, so filters and ordering on expirationDateTime run there on both providers.
         builder.Property(n => n.ExpirationDateTime).HasConversion(UtcTicks).HasColumnName("ExpiresAt");
         // Stored as the member's value, so that $orderby=priority sorts as the enum does.
         builder.Property(n => n.Priority);

@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace GraphNotifications.Api.Storage.Migrations
+namespace GraphNotifications.Api.Storage.Migrations.Sqlite
 {
-    [DbContext(typeof(NotificationsDbContext))]
-    partial class NotificationsDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(SqliteNotificationsDbContext))]
+    partial class SqliteNotificationsDbContextModelSnapshot : ModelSnapshot
     {
         protected override void BuildModel(ModelBuilder modelBuilder)
         {

@@ -2,62 +2,64 @@
 using GraphNotifications.Api.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace GraphNotifications.Api.Storage.Migrations
+namespace GraphNotifications.Api.Storage.Migrations.Postgres
 {
-    [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261126194150_InitialCreate")]
-    partial class InitialCreate
+    [DbContext(typeof(PostgresNotificationsDbContext))]
+    partial class PostgresNotificationsDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("GraphNotifications.Api.Resources.Notification", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(36)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(36)");
 
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(128)");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.Property<int?>("DisplayTimeToLive")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("DynamicProperties")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("jsonb")
                         .HasColumnName("DynamicProperties");
 
                     b.Property<long?>("ExpirationDateTime")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("ExpiresAt");
 
                     b.Property<string>("GroupName")
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<int?>("Priority")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("integer");
 
                     b.Property<string>("TargetHostName")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("text");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
@@ -72,19 +74,19 @@ namespace GraphNotifications.Api.Storage.Migrations
                 {
                     b.Property<string>("UserId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(128)");
 
                     b.Property<string>("NotificationId")
                         .HasMaxLength(36)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(36)");
 
                     b.Property<string>("AppId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("character varying(128)");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
+                        .HasColumnType("bigint");
 
                     b.HasKey("UserId", "NotificationId");
 
@@ -101,10 +103,10 @@ namespace GraphNotifications.Api.Storage.Migrations
                     b.OwnsOne("GraphNotifications.Api.Resources.PayloadTypes", "Payload", b1 =>
                         {
                             b1.Property<string>("NotificationId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(36)");
 
                             b1.Property<string>("RawContent")
-                                .HasColumnType("TEXT")
+                                .HasColumnType("text")
                                 .HasColumnName("RawContent");
 
                             b1.HasKey("NotificationId");
@@ -117,14 +119,14 @@ namespace GraphNotifications.Api.Storage.Migrations
                             b1.OwnsOne("GraphNotifications.Api.Resources.VisualProperties", "VisualContent", b2 =>
                                 {
                                     b2.Property<string>("PayloadTypesNotificationId")
-                                        .HasColumnType("TEXT");
+                                        .HasColumnType("character varying(36)");
 
                                     b2.Property<string>("Body")
-                                        .HasColumnType("TEXT")
+                                        .HasColumnType("text")
                                         .HasColumnName("Body");
 
                                     b2.Property<string>("Title")
-                                        .HasColumnType("TEXT")
+                                        .HasColumnType("text")
                                         .HasColumnName("Title");
 
                                     b2.HasKey("PayloadTypesNotificationId");
@@ -141,11 +143,11 @@ namespace GraphNotifications.Api.Storage.Migrations
                     b.OwnsOne("GraphNotifications.Api.Resources.TargetPolicyEndpoints", "TargetPolicy", b1 =>
                         {
                             b1.Property<string>("NotificationId")
-                                .HasColumnType("TEXT");
+                                .HasColumnType("character varying(36)");
 
-                            b1.PrimitiveCollection<string>("PlatformTypes")
+                            b1.PrimitiveCollection<string[]>("PlatformTypes")
                                 .IsRequired()
-                                .HasColumnType("TEXT")
+                                .HasColumnType("text[]")
                                 .HasColumnName("PlatformTypes");
 
                             b1.HasKey("NotificationId");

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace GraphNotifications.Api.Storage.Migrations
+namespace GraphNotifications.Api.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -14,20 +14,20 @@ namespace GraphNotifications.Api.Storage.Migrations
                 name: "Notifications",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    TargetHostName = table.Column<string>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    RawContent = table.Column<string>(type: "TEXT", nullable: true),
-                    Title = table.Column<string>(type: "TEXT", nullable: true),
-                    Body = table.Column<string>(type: "TEXT", nullable: true),
-                    DisplayTimeToLive = table.Column<int>(type: "INTEGER", nullable: true),
-                    Priority = table.Column<int>(type: "INTEGER", nullable: true),
-                    GroupName = table.Column<string>(type: "TEXT", nullable: true),
-                    PlatformTypes = table.Column<string>(type: "TEXT", nullable: true),
-                    DynamicProperties = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Version = table.Column<long>(type: "INTEGER", nullable: false),
-                    AppId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false)
+                    Id = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
+                    TargetHostName = table.Column<string>(type: "text", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: true),
+                    RawContent = table.Column<string>(type: "text", nullable: true),
+                    Title = table.Column<string>(type: "text", nullable: true),
+                    Body = table.Column<string>(type: "text", nullable: true),
+                    DisplayTimeToLive = table.Column<int>(type: "integer", nullable: true),
+                    Priority = table.Column<int>(type: "integer", nullable: true),
+                    GroupName = table.Column<string>(type: "text", nullable: true),
+                    PlatformTypes = table.Column<string[]>(type: "text[]", nullable: true),
+                    DynamicProperties = table.Column<string>(type: "jsonb", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    AppId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -38,10 +38,10 @@ namespace GraphNotifications.Api.Storage.Migrations
                 name: "UserNotificationLinks",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    NotificationId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
-                    AppId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    UserId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    NotificationId = table.Column<string>(type: "character varying(36)", maxLength: 36, nullable: false),
+                    AppId = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {

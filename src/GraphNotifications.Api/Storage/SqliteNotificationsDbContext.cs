@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace GraphNotifications.Api.Storage;
+
+/// <summary>The store on SQLite, with its migrations in <c>Storage/Migrations/Sqlite</c>. The model is the shared one, unchanged.</summary>
+public sealed class SqliteNotificationsDbContext(DbContextOptions<SqliteNotificationsDbContext> options) : NotificationsDbContext(options)
+{
+    /// <summary>How the service opens the store; the design-time factory opens it the same way.</summary>
+    internal static void Configure(DbContextOptionsBuilder options, string connectionString) => options
+        .UseSqlite(connectionString)
+        .AddInterceptors(new SqliteDurability())
+        .ConfigureWarnings(StorageExtensions.IgnoreOptionalVisualContent);
+}
+
+/// <summary>
+/// Lets <c>dotnet ef … --context SqliteNotificationsDbContext</c> build the context without the app's configuration.
+/// Adding a migration never opens the database.
+/// </summary>
+internal sealed class SqliteNotificationsDbContextFactory : IDesignTimeDbContextFactory<SqliteNotificationsDbContext>
+{
+    public SqliteNotificationsDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<SqliteNotificationsDbContext>();
+        SqliteNotificationsDbContext.Configure(options, StorageOptions.DefaultSqliteConnectionString);
+        return new SqliteNotificationsDbContext(options.Options);
+    }
+}

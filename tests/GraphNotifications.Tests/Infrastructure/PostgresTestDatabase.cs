@@ -1,0 +1,77 @@
+using Npgsql;
+
+namespace GraphNotifications.Tests.Infrastructure;
+
+/// <summary>
+/// A database of its own on the PostgreSQL server that <see cref="Variable"/> names (a connection string of a role
+/// that may <c>CREATE DATABASE</c>; <c>.ci/run</c> starts such a server and sets it). Created with a unique name when
+/// the fixture is made, dropped when it is disposed, so that runs and test classes never see each other's rows.
+/// </summary>
+/// <remarks>
+/// Without the variable the PostgreSQL tests skip, saying why; under CI (<c>CI=true</c>) they fail instead, since
+/// there a missing server means the run would prove nothing about PostgreSQL.
+/// </remarks>
+public sealed class PostgresTestDatabase : IDisposable
+{
+    public const string Variable = "GRAPHNOTIFICATIONS_TEST_POSTGRES";
+
+    private readonly string? _serverConnectionString;
+    private readonly string? _connectionString;
+    private bool _dropped;
+
+    public PostgresTestDatabase()
+    {
+        _serverConnectionString = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+        if (_serverConnectionString is null)
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"CI=true but {Variable} is not set: the PostgreSQL tests must run in CI. {HowToRun}");
+            }
+
+            return;
+        }
+
+        Name = "graphnotifications_test_" + Guid.NewGuid().ToString("N");
+        Execute($"CREATE DATABASE \"{Name}\"");
+        _connectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = Name }.ConnectionString;
+    }
+
+    /// <summary>The database's name; null when no server is configured.</summary>
+    public string? Name { get; }
+
+    /// <summary>The connection string of this fixture's own database.</summary>
+    public string ConnectionString => _connectionString ?? throw new InvalidOperationException(SkipReason);
+
+    private static string SkipReason => $"No PostgreSQL server: {Variable} is not set. {HowToRun}";
+
+    private static string HowToRun =>
+        $"Set {Variable} to the connection string of a role that may create databases, e.g. " +
+        "\"Host=127.0.0.1;Port=5432;Database=postgres;Username=graphnotifications;Password=…\" (README: Running on PostgreSQL); " +
+        ".ci/run starts a throwaway server and sets it.";
+
+    /// <summary>Skips the calling test (a <c>[SkippableFact]</c>) when no server is configured.</summary>
+    public void SkipUnlessAvailable() => Skip.If(_connectionString is null, SkipReason);
+
+    public void Dispose()
+    {
+        if (_connectionString is null || _dropped)
+        {
+            return;
+        }
+
+        _dropped = true;
+        // The service's pooled connections to the database would keep it in use; FORCE ends any that remain.
+        NpgsqlConnection.ClearAllPools();
+        Execute($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(_serverConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
