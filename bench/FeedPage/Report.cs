@@ -33,6 +33,9 @@ internal static class Report
 
         Line(md, "## One page: `GET /v1.0/users/{id}/notifications?$top=20`");
         Line(md);
+        Line(md, "One service per feed length, all running at once, requested round-robin in one loop: the lengths are");
+        Line(md, "compared side by side, under the same noise.");
+        Line(md);
         Line(md, "| N | requests | p50 | p90 | p99 | mean | p50 vs smallest N |");
         Line(md, "|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
@@ -69,7 +72,10 @@ internal static class Report
         }
 
         Line(md);
-        Line(md, "## Warm-up of the freshly started service (`$top=20`, before the first measured series)");
+        Line(md, "## Warm-up of the freshly started services (`$top=20`, round-robin, before the first measured series)");
+        Line(md);
+        Line(md, $"At least {options.Warmup} requests each and {options.WarmupTime.TotalSeconds:0} s, then until every service's median over its last 100");
+        Line(md, $"requests is within 10% of its best such median (at most {2 * options.WarmupTime.TotalSeconds:0} s).");
         Line(md);
         Line(md, "| N | requests | seconds | p50 of the first 100 | p50 of the last 100 | cold / warm |");
         Line(md, "|---:|---:|---:|---:|---:|---:|");
@@ -126,7 +132,7 @@ internal static class Report
         }
 
         Line(md, $"- Command: `{options.Command}`");
-        Line(md, $"- Settings: N = {string.Join(", ", options.Sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}; {options.Warmup} warm-up (the first series: and at least {options.WarmupTime.TotalSeconds:0} s) and {options.Requests} measured requests per series "
+        Line(md, $"- Settings: N = {string.Join(", ", options.Sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}; {options.Warmup} warm-up (the first series: see the warm-up table) and {options.Requests} measured requests per series "
             + $"({options.Warmup / 2} warm-up rounds for the depth series); deep page after up to {options.DeepPages} next links of 20; "
             + $"{options.ControlRequests} OFFSET-control requests; whole run {elapsed.TotalSeconds:0} s");
         Line(md, "- Service: `dotnet GraphNotifications.Api.dll --urls http://127.0.0.1:<port> --Storage:Provider=Sqlite "
