@@ -48,7 +48,9 @@ public abstract class StoreServiceFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.ConfigureDbContext<NotificationsDbContext>(db => db.AddInterceptors(Gate));
+            // Each provider has its own context type (and options); the gate joins whichever this factory runs.
+            services.ConfigureDbContext<SqliteNotificationsDbContext>(db => db.AddInterceptors(Gate));
+            services.ConfigureDbContext<InMemoryNotificationsDbContext>(db => db.AddInterceptors(Gate));
         });
     }
 

@@ -25,7 +25,7 @@ public sealed class SharedDatabaseTests : IClassFixture<PostgresTestDatabase>
     }
 
     [SkippableFact(Timeout = ServiceProcessCollection.TestTimeout)]
-    public async Task Two_instances_on_one_database_serve_one_feed_created_linked_and_dismissed_through_either()
+    public async Task Two_instances_on_one_database_serve_one_feed_created_linked_dismissed_patched_paged_and_deleted_through_either()
     {
         // Both start at once on the empty database: one applies the migrations while the other waits on EF Core's
         // migrations lock, then finds the schema current.
@@ -61,8 +61,41 @@ public sealed class SharedDatabaseTests : IClassFixture<PostgresTestDatabase>
         Assert.Equal([id], await second.FeedIdsAsync(bob));
         await first.SendAsync(HttpMethod.Get, $"notifications/{id}", HttpStatusCode.OK);
 
-        // Next, as updates and paging land: PATCH with If-Match through one, its new ETag read through the other, the
-        // stale ETag refused (412) through the first; DELETE through one, 404 through the other; a feed paged across both.
+        // Patched through the first with its ETag; the new ETag and value read through the second; the stale ETag
+        // refused through the second (412), so no update is lost between instances.
+        string etag = created["@odata.etag"]!.GetValue<string>();
+        await first.SendAsync(HttpMethod.Patch, $"notifications/{id}", HttpStatusCode.NoContent, new JsonObject { ["groupName"] = "patched" },
+            headers => headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag)));
+        var patched = await (await second.SendAsync(HttpMethod.Get, $"notifications/{id}", HttpStatusCode.OK)).ReadObjectAsync();
+        Assert.Equal("patched", patched["groupName"]!.GetValue<string>());
+        Assert.NotEqual(etag, patched["@odata.etag"]!.GetValue<string>());
+        await second.SendAsync(HttpMethod.Patch, $"notifications/{id}", HttpStatusCode.PreconditionFailed, new JsonObject { ["groupName"] = "lost" },
+            headers => headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag)));
+
+        // A feed paged across both: each next link, issued by one instance, followed through the other.
+        var more = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            more.Add((await (await first.SendAsync(HttpMethod.Post, $"users/{bob}/notifications", HttpStatusCode.Created, Bodies.Minimal($"more {i}"))).ReadObjectAsync())["id"]!.GetValue<string>());
+        }
+
+        var paged = new List<string>();
+        string? next = $"users/{bob}/notifications?$select=id";
+        for (int page = 0; next is not null; page++)
+        {
+            var instance = page % 2 == 0 ? second : first;
+            var answer = await (await instance.SendAsync(HttpMethod.Get, next, HttpStatusCode.OK, headers: h => h.Add("Prefer", "odata.maxpagesize=2"))).ReadObjectAsync();
+            paged.AddRange(answer["value"]!.AsArray().Select(n => n!["id"]!.GetValue<string>()));
+            next = answer["@odata.nextLink"]?.GetValue<string>();
+        }
+
+        Assert.Equal(Enumerable.Reverse(more).Append(id), paged);
+
+        // Deleted through the second: gone through the first, from the set and from bob's feed.
+        await second.SendAsync(HttpMethod.Delete, $"notifications/{id}", HttpStatusCode.NoContent,
+            headers: h => h.IfMatch.Add(EntityTagHeaderValue.Parse(patched["@odata.etag"]!.GetValue<string>())));
+        await first.SendAsync(HttpMethod.Get, $"notifications/{id}", HttpStatusCode.NotFound);
+        Assert.DoesNotContain(id, await first.FeedIdsAsync(bob));
     }
 
     /// <summary>One instance as an app's back end sees it: requests to the public host, checked for their status.</summary>
