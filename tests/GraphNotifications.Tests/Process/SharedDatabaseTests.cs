@@ -86,7 +86,8 @@ public sealed class SharedDatabaseTests : IClassFixture<PostgresTestDatabase>
             var instance = page % 2 == 0 ? second : first;
             var answer = await (await instance.SendAsync(HttpMethod.Get, next, HttpStatusCode.OK, headers: h => h.Add("Prefer", "odata.maxpagesize=2"))).ReadObjectAsync();
             paged.AddRange(answer["value"]!.AsArray().Select(n => n!["id"]!.GetValue<string>()));
-            next = answer["@odata.nextLink"]?.GetValue<string>();
+            // The link names the public host; the test reaches the instances directly, by the link's path.
+            next = answer["@odata.nextLink"] is { } link ? new Uri(link.GetValue<string>()).PathAndQuery : null;
         }
 
         Assert.Equal(Enumerable.Reverse(more).Append(id), paged);
