@@ -20,6 +20,7 @@ await app.Services.PrepareNotificationsStoreAsync();
 
 app.UseGraphErrors();
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
+app.UseMiddleware<HostGuard>();
 app.UseGraphRequestLimits();
 app.UseAuthentication();
 app.UseRateLimiter();

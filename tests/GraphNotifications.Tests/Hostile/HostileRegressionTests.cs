@@ -58,4 +58,65 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Equal([target], error.ErrorTargets());
         Assert.Equal(0, await FeedSizeAsync(client));
     }
+
+    // Found as: the id echoed into the client-request-id response header, where Kestrel refuses control and
+    // non-ASCII characters and answers 500 with no body (WireTests shows it on the real server).
+    [Theory]
+    [InlineData("a\u0001b")]
+    [InlineData("caf\u00e9")]
+    [InlineData("a\u007fb")]
+    [InlineData("a\tb")]
+    [InlineData("a\r\nX-Injected: 1")]
+    [InlineData("")]
+    public async Task A_client_request_id_that_cannot_go_back_in_a_header_is_replaced_by_the_request_id(string sent)
+    {
+        var client = service.Delegated("regression-crid", "regression-app");
+        foreach (string value in new[] { sent, new string('x', 257) })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "me/notifications/nothing-here");
+            Assert.True(request.Headers.TryAddWithoutValidation("client-request-id", value));
+
+            var response = await client.SendAsync(request);
+
+            string requestId = Assert.Single(response.Headers.GetValues("request-id"));
+            Assert.Equal(requestId, Assert.Single(response.Headers.NonValidated["client-request-id"]));
+            Assert.Equal(requestId, (await response.ReadObjectAsync())["error"]!["innerError"]!["client-request-id"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_client_request_id_of_visible_ASCII_up_to_256_characters_is_echoed()
+    {
+        var client = service.Delegated("regression-crid", "regression-app");
+        string sent = "id with spaces & <symbols> " + new string('x', 229);
+        var request = new HttpRequestMessage(HttpMethod.Get, "me/notifications");
+        request.Headers.Add("client-request-id", sent);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(256, sent.Length);
+        Assert.Equal(sent, Assert.Single(response.Headers.GetValues("client-request-id")));
+    }
+
+    // Found as: 500 from a UriFormatException when AspNetCoreOData (and the service's own links) built the
+    // service root from a Host with a port no URI can hold.
+    [Theory]
+    [InlineData("localhost:99999")]
+    [InlineData("localhost:65536")]
+    [InlineData("localhost:80:80")]
+    [InlineData("local host")]
+    public async Task A_host_that_cannot_be_part_of_a_URL_is_a_400_and_stores_nothing(string host)
+    {
+        var client = service.Delegated("regression-host", "regression-app");
+        var request = new HttpRequestMessage(HttpMethod.Post, "me/notifications") { Content = Bodies.Json(Bodies.Minimal()) };
+        Assert.True(request.Headers.TryAddWithoutValidation("Host", host));
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.ReadObjectAsync();
+        Assert.Equal("badRequest", error.ErrorCode());
+        Assert.Contains("Host", error.ErrorMessage(), StringComparison.Ordinal);
+        Assert.Equal(0, await FeedSizeAsync(client));
+    }
 }
