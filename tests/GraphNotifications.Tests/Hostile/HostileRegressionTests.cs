@@ -119,4 +119,36 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Contains("Host", error.ErrorMessage(), StringComparison.Ordinal);
         Assert.Equal(0, await FeedSizeAsync(client));
     }
+
+    // Found as: 500 from List.RemoveAt(-1): a next link's token is base64url JSON a client can rewrite, and a
+    // RemainingTop of 0 or less made the page size negative (on SQLite, a negative LIMIT is no limit at all).
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("-2147483648")]
+    [InlineData("1000")]
+    [InlineData("\"2\"")]
+    public async Task A_skip_token_rewritten_by_the_client_is_a_400(string remainingTop)
+    {
+        var app = service.AppOnly("regression-token-app");
+        for (int i = 0; i < 3; i++)
+        {
+            await app.CreateAsync("users/regression-token-user/notifications");
+        }
+
+        var first = new HttpRequestMessage(HttpMethod.Get, "users/regression-token-user/notifications?$top=2");
+        first.Headers.Add("Prefer", "odata.maxpagesize=1");
+        string next = (await (await app.SendAsync(first)).ReadObjectAsync())["@odata.nextLink"]!.GetValue<string>();
+        string token = Uri.UnescapeDataString(next[(next.IndexOf("$skiptoken=", StringComparison.Ordinal) + "$skiptoken=".Length)..]);
+        var decoded = System.Text.Json.Nodes.JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token))!;
+        decoded["RemainingTop"] = System.Text.Json.Nodes.JsonNode.Parse(remainingTop);
+        string tampered = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(decoded.ToJsonString()));
+
+        var honest = await app.GetAsync(next);
+        var response = await app.GetAsync($"users/regression-token-user/notifications?$skiptoken={tampered}");
+
+        Assert.Equal(HttpStatusCode.OK, honest.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+    }
 }
