@@ -21,6 +21,8 @@ public static class ODataExtensions
         services.AddSingleton(TimeProvider.System);
         // After AddOData's own setup has put its formatters in.
         services.PostConfigure<MvcOptions>(NegotiationSafeOutputFormatter.WrapODataFormatters);
+        // Before AspNetCoreOData reads the query string into ODataQueryOptions, which throws on some names.
+        services.Configure<MvcOptions>(mvc => mvc.Filters.Add<QueryOptionNamesFilter>());
 
         return services
             .AddControllers(mvc =>

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Errors;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Query;
 
 namespace GraphNotifications.Api.Querying;
@@ -10,34 +11,89 @@ namespace GraphNotifications.Api.Querying;
 /// </summary>
 public static class QueryOptionsCheck
 {
+    /// <summary>The system options AspNetCoreOData also reads without their <c>$</c> (OData 4.01's optional prefix).</summary>
+    private static readonly string[] SystemOptions =
+        ["$orderby", "$filter", "$top", "$skip", "$count", "$expand", "$select", "$format", "$skiptoken", "$deltatoken", "$search", "$compute", "$apply"];
+
     public static GraphError? Check<T>(HttpRequest request, ODataQueryOptions<T> options)
     {
-        foreach (var (name, values) in request.Query)
+        if (CheckNames(request) is { } refused)
         {
-            if (!name.StartsWith('$'))
-            {
-                continue;
-            }
-
-            if (QueryLimits.NotImplemented.Contains(name, StringComparer.OrdinalIgnoreCase))
-            {
-                return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented,
-                    $"The query option '{name}' is not supported by this service. Supported: {string.Join(", ", QueryLimits.Supported)}.");
-            }
-
-            if (!QueryLimits.Supported.Contains(name, StringComparer.OrdinalIgnoreCase))
-            {
-                return GraphError.BadRequest($"'{name}' is not an OData system query option. Supported: {string.Join(", ", QueryLimits.Supported)}.");
-            }
-
-            if (values.Count > 1)
-            {
-                return GraphError.BadRequest($"The query option '{name}' is given more than once.");
-            }
+            return refused;
         }
 
         // Parses every option and checks it against the limits; an ODataException becomes a 400.
         options.Validate(QueryLimits.Validation);
         return null;
+    }
+
+    /// <summary>
+    /// The query string's options by name, read as AspNetCoreOData reads them (names trimmed, case-insensitive, the
+    /// <c>$</c> of a system option optional). It puts them in a dictionary as it builds <c>ODataQueryOptions</c>, and
+    /// throws when a name is empty or comes twice (<c>$filter</c> and <c>filter</c>), or <c>$skiptoken</c> has no
+    /// value; so this runs before the options are bound, too (<see cref="QueryOptionNamesFilter"/>).
+    /// </summary>
+    public static GraphError? CheckNames(HttpRequest request)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (rawName, values) in request.Query)
+        {
+            string name = rawName.Trim();
+            if (name.Length == 0)
+            {
+                return GraphError.BadRequest("The query string holds an option without a name.");
+            }
+
+            string option = name.StartsWith('$') || !SystemOptions.Contains("$" + name, StringComparer.OrdinalIgnoreCase) ? name : "$" + name;
+            if (!option.StartsWith('$') && !option.StartsWith('@'))
+            {
+                continue;
+            }
+
+            if (values.Count > 1 || !seen.Add(option))
+            {
+                return GraphError.BadRequest($"The query option '{option}' is given more than once.");
+            }
+
+            if (!option.StartsWith('$'))
+            {
+                continue;
+            }
+
+            if (QueryLimits.NotImplemented.Contains(option, StringComparer.OrdinalIgnoreCase))
+            {
+                return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented,
+                    $"The query option '{option}' is not supported by this service. Supported: {string.Join(", ", QueryLimits.Supported)}.");
+            }
+
+            if (!QueryLimits.Supported.Contains(option, StringComparer.OrdinalIgnoreCase))
+            {
+                return GraphError.BadRequest($"'{option}' is not an OData system query option. Supported: {string.Join(", ", QueryLimits.Supported)}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(values))
+            {
+                return GraphError.BadRequest($"The query option '{option}' has no value.");
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Runs <see cref="QueryOptionsCheck.CheckNames"/> before an action's <c>ODataQueryOptions</c> are bound.</summary>
+public sealed class QueryOptionNamesFilter : IResourceFilter
+{
+    public void OnResourceExecuting(ResourceExecutingContext context)
+    {
+        if (context.ActionDescriptor.Parameters.Any(p => typeof(ODataQueryOptions).IsAssignableFrom(p.ParameterType))
+            && QueryOptionsCheck.CheckNames(context.HttpContext.Request) is { } refused)
+        {
+            context.Result = new GraphErrorResult(refused);
+        }
+    }
+
+    public void OnResourceExecuted(ResourceExecutedContext context)
+    {
     }
 }
