@@ -188,4 +188,45 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
 
         Assert.Equal(status, response.StatusCode);
     }
+
+    // Found as: 500 from the InvalidDataException that request decompression throws while the body is read.
+    [Theory]
+    [InlineData("gzip", "not gzip at all")]
+    [InlineData("deflate", "not deflate either")]
+    [InlineData("gzip", "cut")]
+    [InlineData("gzip", "flipped")]
+    [InlineData("deflate", "cut")]
+    public async Task A_body_that_does_not_decompress_as_its_content_encoding_says_is_a_400_and_stores_nothing(string encoding, string damage)
+    {
+        var client = service.Delegated("regression-encoding", "regression-app");
+        byte[] body = Encoding.UTF8.GetBytes(Bodies.Minimal().ToJsonString());
+        byte[] compressed;
+        using (var buffer = new MemoryStream())
+        {
+            using (Stream compressor = encoding == "gzip"
+                ? new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)
+                : new System.IO.Compression.ZLibStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                compressor.Write(body);
+            }
+
+            compressed = buffer.ToArray();
+        }
+
+        byte[] sent = damage switch
+        {
+            "cut" => compressed[..(compressed.Length / 2)],
+            "flipped" => [.. compressed[..12], (byte)(compressed[12] ^ 0xFF), .. compressed[13..]],
+            _ => Encoding.UTF8.GetBytes(damage),
+        };
+        var content = new ByteArrayContent(sent);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add(encoding);
+
+        var response = await client.PostAsync("me/notifications", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+        Assert.Equal(0, await FeedSizeAsync(client));
+    }
 }
