@@ -229,4 +229,44 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
         Assert.Equal(0, await FeedSizeAsync(client));
     }
+
+    // Found as: a rejected request that had changed the store. The notification was stored, then writing the
+    // 201 parsed Prefer (a 400) or negotiated Accept (a 406): the client heard "no" to a request that had happened.
+    [Theory]
+    [InlineData("Prefer", ",,,", HttpStatusCode.BadRequest)]
+    [InlineData("Prefer", "=", HttpStatusCode.BadRequest)]
+    [InlineData("Prefer", "odata.include-annotations=\"*", HttpStatusCode.BadRequest)]
+    [InlineData("Accept", "application/xml", HttpStatusCode.NotAcceptable)]
+    [InlineData("Accept", "text/html", HttpStatusCode.NotAcceptable)]
+    [InlineData("Accept", "application/json;odata.metadata=garbage", HttpStatusCode.NotAcceptable)]
+    [InlineData("Accept", "application/json;IEEE754Compatible=maybe", HttpStatusCode.NotAcceptable)]
+    public async Task A_create_whose_answer_cannot_be_written_is_refused_before_it_stores_anything(string header, string value, HttpStatusCode status)
+    {
+        var client = service.Delegated("regression-answer-" + Guid.NewGuid().ToString("N"), "regression-app");
+        var request = new HttpRequestMessage(HttpMethod.Post, "me/notifications") { Content = Bodies.Json(Bodies.Minimal()) };
+        Assert.True(request.Headers.TryAddWithoutValidation(header, value));
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(status == HttpStatusCode.BadRequest ? "badRequest" : "notAcceptable", (await response.ReadObjectAsync()).ErrorCode());
+        Assert.Equal(0, await FeedSizeAsync(client));
+    }
+
+    [Theory]
+    [InlineData("Prefer", "return=minimal", HttpStatusCode.NoContent)]
+    [InlineData("Prefer", "odata.include-annotations=\"*\"", HttpStatusCode.Created)]
+    [InlineData("Accept", "application/json;odata.metadata=full", HttpStatusCode.Created)]
+    [InlineData("Accept", "*/*", HttpStatusCode.Created)]
+    public async Task A_create_whose_answer_can_be_written_stores_once(string header, string value, HttpStatusCode status)
+    {
+        var client = service.Delegated("regression-answer-" + Guid.NewGuid().ToString("N"), "regression-app");
+        var request = new HttpRequestMessage(HttpMethod.Post, "me/notifications") { Content = Bodies.Json(Bodies.Minimal()) };
+        request.Headers.Add(header, value);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(1, await FeedSizeAsync(client));
+    }
 }
