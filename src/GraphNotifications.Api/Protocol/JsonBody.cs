@@ -29,13 +29,18 @@ public static class JsonBody
         {
             return (null, GraphError.BadRequest($"The request body is not valid JSON: {ex.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // The parser decodes names itself to find duplicates, and meets the same undecodable text first.
+            return (null, Undecodable("/"));
+        }
 
-        return FirstUnreadable(node, path: null) is { } path
-            ? (null, GraphError.BadRequest(
-                $"The request body is not valid JSON: the text at '{path}' is not valid UTF-8, or escapes a lone UTF-16 surrogate.",
-                [new GraphErrorDetail(GraphErrorCodes.InvalidValue, "Send text as valid UTF-8; a \\u escape of a surrogate must be one of a pair.", path)]))
-            : (node, null);
+        return FirstUnreadable(node, path: null) is { } path ? (null, Undecodable(path)) : (node, null);
     }
+
+    private static GraphError Undecodable(string path) => GraphError.BadRequest(
+        $"The request body is not valid JSON: the text at '{path}' is not valid UTF-8, or escapes a lone UTF-16 surrogate.",
+        [new GraphErrorDetail(GraphErrorCodes.InvalidValue, "Send text as valid UTF-8; a \\u escape of a surrogate must be one of a pair.", path)]);
 
     /// <summary>The path of the first string or name that cannot be decoded (<c>/</c> for the root object), or null.</summary>
     private static string? FirstUnreadable(JsonNode? node, string? path)
