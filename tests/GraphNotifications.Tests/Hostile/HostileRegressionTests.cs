@@ -294,4 +294,25 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(1, await FeedSizeAsync(client));
     }
+
+    // Found as: a hang. matchesPattern runs .NET's Regex without a time limit on every row (in process on the
+    // in-memory store, in SQLite's regexp callback on SQLite): '^(a+)+$' over 40 a's and a '!' never ends, and each
+    // such request keeps a core busy after its client has given up.
+    [Theory]
+    [InlineData("users/regression-regex-user/notifications?$filter=matchesPattern(targetHostName,'^(a%2B)%2B$')")]
+    [InlineData("users/regression-regex-user/notifications/$count?$filter=matchesPattern(targetHostName,'x')")]
+    [InlineData("users/regression-regex-user?$expand=notifications($filter=matchesPattern(targetHostName,'^(a%2B)%2B$'))")]
+    public async Task MatchesPattern_is_refused_before_it_runs(string url)
+    {
+        var app = service.AppOnly("regression-regex-app");
+        var body = Bodies.Minimal();
+        body["targetHostName"] = new string('a', 40) + "!";
+        await app.CreateAsync("users/regression-regex-user/notifications", body);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var response = await app.GetAsync(url, bound.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("matchesPattern", (await response.ReadObjectAsync()).ErrorMessage(), StringComparison.OrdinalIgnoreCase);
+    }
 }
