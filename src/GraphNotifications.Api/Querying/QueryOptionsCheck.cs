@@ -1,6 +1,7 @@
 using GraphNotifications.Api.Errors;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData.UriParser;
 
 namespace GraphNotifications.Api.Querying;
 
@@ -23,9 +24,53 @@ public static class QueryOptionsCheck
         }
 
         // Parses every option and checks it against the limits; an ODataException becomes a 400.
-        options.Validate(QueryLimits.Validation);
+        try
+        {
+            options.Validate(QueryLimits.Validation);
+        }
+        catch (Exception ex) when (StoreQuery.IsRefusalOfClientQuery(ex))
+        {
+            return GraphError.BadRequest("The query options cannot be parsed: check each expression's syntax and its operands' types.");
+        }
+
+        // Options nested in $select (targetPolicy/platformTypes($top=1)) fail in AspNetCoreOData's projection on a
+        // notification without the complex value, while the answer is being written: refused, never half-answered.
+        if (options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<PathSelectItem>().Any(HasNestedOptions) == true)
+        {
+            return GraphError.BadRequest("$select takes paths only, without nested query options such as ($top=1).");
+        }
+
+        // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
+        // the filter, the in-memory one fails on the values), so every store answers as the README says, 501.
+        var expanded = options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<ExpandedNavigationSelectItem>() ?? [];
+        if (ReadsDynamicProperty(options.Filter?.FilterClause?.Expression) || expanded.Any(e => ReadsDynamicProperty(e.FilterOption?.Expression)))
+        {
+            return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, QueryNotSupportedException.Explanation);
+        }
+
         return null;
     }
+
+    private static bool HasNestedOptions(PathSelectItem item) =>
+        item.FilterOption is not null || item.OrderByOption is not null || item.TopOption is not null || item.SkipOption is not null
+        || item.CountOption is not null || item.SearchOption is not null || item.SelectAndExpand is { AllSelected: false };
+
+    private static bool ReadsDynamicProperty(QueryNode? node) => node switch
+    {
+        SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode => true,
+        BinaryOperatorNode binary => ReadsDynamicProperty(binary.Left) || ReadsDynamicProperty(binary.Right),
+        UnaryOperatorNode unary => ReadsDynamicProperty(unary.Operand),
+        ConvertNode convert => ReadsDynamicProperty(convert.Source),
+        InNode @in => ReadsDynamicProperty(@in.Left) || ReadsDynamicProperty(@in.Right),
+        LambdaNode lambda => ReadsDynamicProperty(lambda.Source) || ReadsDynamicProperty(lambda.Body),
+        SingleValueFunctionCallNode call => ReadsDynamicProperty(call.Source) || call.Parameters.Any(ReadsDynamicProperty),
+        CollectionFunctionCallNode call => ReadsDynamicProperty(call.Source) || call.Parameters.Any(ReadsDynamicProperty),
+        SingleValuePropertyAccessNode property => ReadsDynamicProperty(property.Source),
+        SingleComplexNode complex => ReadsDynamicProperty(complex.Source),
+        CollectionPropertyAccessNode property => ReadsDynamicProperty(property.Source),
+        CollectionComplexNode complex => ReadsDynamicProperty(complex.Source),
+        _ => false,
+    };
 
     /// <summary>
     /// The query string's options by name, read as AspNetCoreOData reads them (names trimmed, case-insensitive, the
