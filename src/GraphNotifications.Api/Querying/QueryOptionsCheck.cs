@@ -1,6 +1,7 @@
 using GraphNotifications.Api.Errors;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData.Edm;
 using Microsoft.OData.UriParser;
 
 namespace GraphNotifications.Api.Querying;
@@ -33,6 +34,9 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("The query options cannot be parsed: check each expression's syntax and its operands' types.");
         }
 
+        var expanded = options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<ExpandedNavigationSelectItem>() ?? [];
+        var filters = expanded.Select(e => e.FilterOption?.Expression).Prepend(options.Filter?.FilterClause?.Expression).ToList();
+
         // Options nested in $select (targetPolicy/platformTypes($top=1)) fail in AspNetCoreOData's projection on a
         // notification without the complex value, while the answer is being written: refused, never half-answered.
         if (options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<PathSelectItem>().Any(HasNestedOptions) == true)
@@ -40,10 +44,15 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("$select takes paths only, without nested query options such as ($top=1).");
         }
 
+        // 'payload in (…)' binds, and then fails in the store on the owned type (EF Core compares it by a key it hides).
+        if (filters.Any(f => Any(f, n => n is InNode { Left.TypeReference: { } left } && left.IsStructured())))
+        {
+            return GraphError.BadRequest("'in' takes a value of a primitive or enumeration type on its left, not a complex value such as payload.");
+        }
+
         // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
         // the filter, the in-memory one fails on the values), so every store answers as the README says, 501.
-        var expanded = options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<ExpandedNavigationSelectItem>() ?? [];
-        if (ReadsDynamicProperty(options.Filter?.FilterClause?.Expression) || expanded.Any(e => ReadsDynamicProperty(e.FilterOption?.Expression)))
+        if (filters.Any(ReadsDynamicProperty))
         {
             return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, QueryNotSupportedException.Explanation);
         }
@@ -55,22 +64,25 @@ public static class QueryOptionsCheck
         item.FilterOption is not null || item.OrderByOption is not null || item.TopOption is not null || item.SkipOption is not null
         || item.CountOption is not null || item.SearchOption is not null || item.SelectAndExpand is { AllSelected: false };
 
-    private static bool ReadsDynamicProperty(QueryNode? node) => node switch
+    private static bool ReadsDynamicProperty(QueryNode? node) =>
+        Any(node, n => n is SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode);
+
+    /// <summary>Whether any node of an expression tree passes <paramref name="test"/>.</summary>
+    private static bool Any(QueryNode? node, Func<QueryNode, bool> test) => node is not null && (test(node) || node switch
     {
-        SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode => true,
-        BinaryOperatorNode binary => ReadsDynamicProperty(binary.Left) || ReadsDynamicProperty(binary.Right),
-        UnaryOperatorNode unary => ReadsDynamicProperty(unary.Operand),
-        ConvertNode convert => ReadsDynamicProperty(convert.Source),
-        InNode @in => ReadsDynamicProperty(@in.Left) || ReadsDynamicProperty(@in.Right),
-        LambdaNode lambda => ReadsDynamicProperty(lambda.Source) || ReadsDynamicProperty(lambda.Body),
-        SingleValueFunctionCallNode call => ReadsDynamicProperty(call.Source) || call.Parameters.Any(ReadsDynamicProperty),
-        CollectionFunctionCallNode call => ReadsDynamicProperty(call.Source) || call.Parameters.Any(ReadsDynamicProperty),
-        SingleValuePropertyAccessNode property => ReadsDynamicProperty(property.Source),
-        SingleComplexNode complex => ReadsDynamicProperty(complex.Source),
-        CollectionPropertyAccessNode property => ReadsDynamicProperty(property.Source),
-        CollectionComplexNode complex => ReadsDynamicProperty(complex.Source),
+        BinaryOperatorNode binary => Any(binary.Left, test) || Any(binary.Right, test),
+        UnaryOperatorNode unary => Any(unary.Operand, test),
+        ConvertNode convert => Any(convert.Source, test),
+        InNode @in => Any(@in.Left, test) || Any(@in.Right, test),
+        LambdaNode lambda => Any(lambda.Source, test) || Any(lambda.Body, test),
+        SingleValueFunctionCallNode call => Any(call.Source, test) || call.Parameters.Any(p => Any(p, test)),
+        CollectionFunctionCallNode call => Any(call.Source, test) || call.Parameters.Any(p => Any(p, test)),
+        SingleValuePropertyAccessNode property => Any(property.Source, test),
+        SingleComplexNode complex => Any(complex.Source, test),
+        CollectionPropertyAccessNode property => Any(property.Source, test),
+        CollectionComplexNode complex => Any(complex.Source, test),
         _ => false,
-    };
+    });
 
     /// <summary>
     /// The query string's options by name, read as AspNetCoreOData reads them (names trimmed, case-insensitive, the

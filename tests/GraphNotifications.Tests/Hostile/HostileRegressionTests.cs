@@ -396,6 +396,41 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
 /// <summary>The faults the suite found that only SQLite shows.</summary>
 public sealed class HostileSqliteRegressionTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
 {
+    // Found as: a 500 on both stores: 'payload in (…)' binds, then EF Core fails on the owned type, which it compares
+    // by a key it keeps hidden ("No backing field could be found for property 'PayloadTypes.NotificationId'").
+    [Theory]
+    [InlineData("payload in ()")]
+    [InlineData("targetPolicy in (null)")]
+    [InlineData("payload/visualContent in (null)")]
+    public async Task In_on_a_complex_value_is_a_400(string filter)
+    {
+        var app = service.AppOnly("regression-in-app");
+        await app.CreateAsync("users/regression-in-user/notifications");
+
+        var response = await app.GetAsync("users/regression-in-user/notifications?$filter=" + Uri.EscapeDataString(filter));
+        var expanded = await app.GetAsync($"users/regression-in-user?$expand=notifications($filter={Uri.EscapeDataString(filter)})");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, expanded.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+    }
+
+    [Theory]
+    [InlineData("payload/visualContent eq null", 0)]
+    [InlineData("targetPolicy eq null", 1)]
+    [InlineData("payload ne null", 1)]
+    public async Task Comparing_a_complex_value_with_null_works(string filter, int count)
+    {
+        var app = service.AppOnly("regression-in-app-2");
+        string user = "regression-in-user-" + Guid.NewGuid().ToString("N");
+        await app.CreateAsync($"users/{user}/notifications");
+
+        var response = await app.GetAsync($"users/{user}/notifications?$filter=" + Uri.EscapeDataString(filter));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(count, (await response.ReadObjectAsync())["value"]!.AsArray().Count);
+    }
+
     // Found as: a 500 from /users/{id} and /me, which ran the expanded feed's query without the mapping of "could
     // not be translated" to 501 that the collections had.
     [Theory]
