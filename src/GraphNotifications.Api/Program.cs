@@ -28,6 +28,7 @@ if (app.Environment.IsProduction())
 }
 
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
+app.UseMiddleware<HostGuard>();
 app.UseGraphRequestLimits();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -21,6 +21,12 @@ public static class ODataExtensions
         services.AddSingleton(TimeProvider.System);
         // After AddOData's own setup has put its formatters in.
         services.PostConfigure<MvcOptions>(NegotiationSafeOutputFormatter.WrapODataFormatters);
+        // Before any action runs: the query string as AspNetCoreOData will bind it, and what the response will need.
+        services.Configure<MvcOptions>(mvc =>
+        {
+            mvc.Filters.Add<QueryOptionNamesFilter>();
+            mvc.Filters.Add<ResponsePreconditions>();
+        });
 
         return services
             .AddControllers(mvc =>

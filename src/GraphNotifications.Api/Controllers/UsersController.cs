@@ -38,7 +38,7 @@ public sealed class UsersController(NotificationStore store) : GraphController
         }
 
         Request.ODataFeature().SelectExpandClause = options.SelectExpand.SelectExpandClause;
-        return Ok(options.SelectExpand.ApplyTo(users.AsQueryable(), QueryLimits.InMemory).Cast<object>().Single());
+        return Ok(StoreQuery.Bind(() => options.SelectExpand.ApplyTo(users.AsQueryable(), QueryLimits.InMemory).Cast<object>().Single()));
     }
 
     [ODataRoute("GET", "users")]

@@ -6,7 +6,9 @@ namespace GraphNotifications.Api.Limits;
 /// <summary>
 /// Holds every request body to <see cref="LimitsOptions.MaxRequestBodyBytes"/>, counted after decompression so a
 /// small compressed body cannot inflate past it. A declared length over the limit is refused before reading; an
-/// undeclared one is cut off when it passes the limit. Either way: 413.
+/// undeclared one is cut off when it passes the limit. Either way: 413. A compressed body that does not decompress
+/// (not gzip or deflate at all, cut short, corrupted) is the client's fault too: 400, not the 500 its
+/// <see cref="InvalidDataException"/> would be.
 /// </summary>
 public sealed class BodySizeLimit(RequestDelegate next, IOptions<LimitsOptions> options)
 {
@@ -45,10 +47,29 @@ public sealed class BodySizeLimit(RequestDelegate next, IOptions<LimitsOptions> 
 
         public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return Count(inner.Read(buffer, offset, count));
+            }
+            catch (InvalidDataException ex)
+            {
+                throw Undecodable(ex);
+            }
+        }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return Count(await inner.ReadAsync(buffer, cancellationToken));
+            }
+            catch (InvalidDataException ex)
+            {
+                throw Undecodable(ex);
+            }
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -62,6 +83,9 @@ public sealed class BodySizeLimit(RequestDelegate next, IOptions<LimitsOptions> 
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private static BadHttpRequestException Undecodable(InvalidDataException ex) =>
+            new($"The request body does not decompress as its Content-Encoding says: {ex.Message}", StatusCodes.Status400BadRequest, ex);
 
         private int Count(int read)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
 
 namespace GraphNotifications.Api.Protocol;
@@ -6,8 +7,6 @@ namespace GraphNotifications.Api.Protocol;
 /// <summary>The body of <c>POST …/$ref</c>: <c>{"@odata.id": "&lt;URL of the entity to link&gt;"}</c>.</summary>
 public static class ReferenceBody
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32, AllowDuplicateProperties = false };
-
     public static async Task<(string? Reference, GraphError? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
@@ -15,25 +14,19 @@ public static class ReferenceBody
             return (null, GraphError.UnsupportedMediaType);
         }
 
-        JsonDocument document;
-        try
+        var (node, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (error is not null)
         {
-            document = await JsonDocument.ParseAsync(request.Body, Options, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return (null, GraphError.BadRequest($"The request body is not valid JSON: {ex.Message}"));
+            return (null, error);
         }
 
-        using (document)
+        if (node is JsonObject json
+            && json.TryGetPropertyValue("@odata.id", out var id)
+            && id is JsonValue value
+            && value.GetValueKind() == JsonValueKind.String
+            && !string.IsNullOrWhiteSpace(value.GetValue<string>()))
         {
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("@odata.id", out var id)
-                && id.ValueKind == JsonValueKind.String
-                && !string.IsNullOrWhiteSpace(id.GetString()))
-            {
-                return (id.GetString(), null);
-            }
+            return (value.GetValue<string>(), null);
         }
 
         return (null, GraphError.BadRequest(

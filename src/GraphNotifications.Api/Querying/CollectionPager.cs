@@ -107,7 +107,7 @@ public static class CollectionPager
     }
 
     private static IQueryable<T> Filter<T>(IQueryable<T> query, ODataQueryOptions<T> options) =>
-        options.Filter is null ? query : (IQueryable<T>)options.Filter.ApplyTo(query, QueryLimits.Store);
+        options.Filter is null ? query : StoreQuery.Bind(() => (IQueryable<T>)options.Filter.ApplyTo(query, QueryLimits.Store));
 
     private static object Shape<T>(HttpRequest request, List<T> items, ODataQueryOptions<T> options)
     {
@@ -117,21 +117,10 @@ public static class CollectionPager
         }
 
         request.ODataFeature().SelectExpandClause = options.SelectExpand.SelectExpandClause;
-        return options.SelectExpand.ApplyTo(items.AsQueryable(), QueryLimits.InMemory);
+        return StoreQuery.Bind(() => options.SelectExpand.ApplyTo(items.AsQueryable(), QueryLimits.InMemory));
     }
 
-    // A query the store cannot translate is the service's limitation, not the client's fault: 501, not 500.
-    private static async Task<TResult> RunAsync<TResult>(Func<Task<TResult>> query)
-    {
-        try
-        {
-            return await query();
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("could not be translated", StringComparison.Ordinal))
-        {
-            throw new QueryNotSupportedException(ex);
-        }
-    }
+    private static Task<TResult> RunAsync<TResult>(Func<Task<TResult>> query) => StoreQuery.RunAsync(query);
 
     private static Uri NextLink(HttpRequest request, SkipToken token)
     {
@@ -148,5 +137,8 @@ public static class CollectionPager
 }
 
 /// <summary>A valid query the store cannot evaluate; answered 501 by the error handler.</summary>
-public sealed class QueryNotSupportedException(Exception inner)
-    : Exception("The store cannot evaluate this query. Filters on properties the contract does not declare (dynamic properties) cannot run in the store; filter on declared properties.", inner);
+public sealed class QueryNotSupportedException(Exception inner) : Exception(Explanation, inner)
+{
+    public const string Explanation =
+        "The store cannot evaluate this query. Filters on properties the contract does not declare (dynamic properties) cannot run in the store; filter on declared properties.";
+}

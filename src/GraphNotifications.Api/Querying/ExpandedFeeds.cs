@@ -50,12 +50,12 @@ public static class ExpandedFeeds
                 query = Keyset.Order(Filter(feed.Unordered, expansion.FilterOption, options), keys);
             }
 
-            user.Notifications = await query.Take((int)(skip + top)).ToListAsync(cancellationToken);
+            user.Notifications = await StoreQuery.RunAsync(() => query.Take((int)(skip + top)).ToListAsync(cancellationToken));
         }
     }
 
     private static IQueryable<Notification> Filter(IQueryable<Notification> query, FilterClause? filter, ODataQueryOptions<User> options) =>
         filter is null
             ? query
-            : (IQueryable<Notification>)Filters.ApplyBind(query, filter, new QueryBinderContext(options.Context.Model, QueryLimits.Store, typeof(Notification)));
+            : StoreQuery.Bind(() => (IQueryable<Notification>)Filters.ApplyBind(query, filter, new QueryBinderContext(options.Context.Model, QueryLimits.Store, typeof(Notification))));
 }

@@ -5,7 +5,7 @@ namespace GraphNotifications.Api.Querying;
 
 /// <summary>
 /// The query options a collection answers and the limits that protect the store. Functions are limited to those
-/// the store can evaluate (date-time parts cannot run on the UTC ticks the store keeps).
+/// the store can evaluate (date-time parts cannot run on the UTC ticks the store keeps) in bounded time.
 /// </summary>
 public static class QueryLimits
 {
@@ -34,7 +34,9 @@ public static class QueryLimits
         AllowedQueryOptions = AllowedQueryOptions.Filter | AllowedQueryOptions.Select | AllowedQueryOptions.OrderBy
             | AllowedQueryOptions.Top | AllowedQueryOptions.Skip | AllowedQueryOptions.Count | AllowedQueryOptions.Expand
             | AllowedQueryOptions.SkipToken | AllowedQueryOptions.Format,
-        AllowedFunctions = AllowedFunctions.AllStringFunctions | AllowedFunctions.Any | AllowedFunctions.All,
+        // Not matchesPattern: it runs .NET's Regex, without a time limit, on every row (in process, or in SQLite's
+        // regexp callback), and a pattern such as '^(a+)+$' takes exponential time: one request, one core, forever.
+        AllowedFunctions = (AllowedFunctions.AllStringFunctions & ~AllowedFunctions.MatchesPattern) | AllowedFunctions.Any | AllowedFunctions.All,
     };
 
     /// <summary>For queries the store runs: no null propagation (SQL has its own), constants as parameters.</summary>

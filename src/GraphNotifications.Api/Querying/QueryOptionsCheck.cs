@@ -1,5 +1,8 @@
 using GraphNotifications.Api.Errors;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData.Edm;
+using Microsoft.OData.UriParser;
 
 namespace GraphNotifications.Api.Querying;
 
@@ -10,34 +13,144 @@ namespace GraphNotifications.Api.Querying;
 /// </summary>
 public static class QueryOptionsCheck
 {
+    /// <summary>The system options AspNetCoreOData also reads without their <c>$</c> (OData 4.01's optional prefix).</summary>
+    private static readonly string[] SystemOptions =
+        ["$orderby", "$filter", "$top", "$skip", "$count", "$expand", "$select", "$format", "$skiptoken", "$deltatoken", "$search", "$compute", "$apply"];
+
     public static GraphError? Check<T>(HttpRequest request, ODataQueryOptions<T> options)
     {
-        foreach (var (name, values) in request.Query)
+        if (CheckNames(request) is { } refused)
         {
-            if (!name.StartsWith('$'))
+            return refused;
+        }
+
+        // Parses every option and checks it against the limits; an ODataException becomes a 400.
+        try
+        {
+            options.Validate(QueryLimits.Validation);
+        }
+        catch (Exception ex) when (StoreQuery.IsRefusalOfClientQuery(ex))
+        {
+            return GraphError.BadRequest("The query options cannot be parsed: check each expression's syntax and its operands' types.");
+        }
+
+        var expanded = options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<ExpandedNavigationSelectItem>() ?? [];
+        var filters = expanded.Select(e => e.FilterOption?.Expression).Prepend(options.Filter?.FilterClause?.Expression).ToList();
+
+        // Options nested in $select (targetPolicy/platformTypes($top=1)) fail in AspNetCoreOData's projection on a
+        // notification without the complex value, while the answer is being written: refused, never half-answered.
+        if (options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<PathSelectItem>().Any(HasNestedOptions) == true)
+        {
+            return GraphError.BadRequest("$select takes paths only, without nested query options such as ($top=1).");
+        }
+
+        // 'payload in (…)' binds, and then fails in the store on the owned type (EF Core compares it by a key it hides).
+        if (filters.Any(f => Any(f, n => n is InNode { Left.TypeReference: { } left } && left.IsStructured())))
+        {
+            return GraphError.BadRequest("'in' takes a value of a primitive or enumeration type on its left, not a complex value such as payload.");
+        }
+
+        // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
+        // the filter, the in-memory one fails on the values), so every store answers as the README says, 501.
+        if (filters.Any(ReadsDynamicProperty))
+        {
+            return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, QueryNotSupportedException.Explanation);
+        }
+
+        return null;
+    }
+
+    private static bool HasNestedOptions(PathSelectItem item) =>
+        item.FilterOption is not null || item.OrderByOption is not null || item.TopOption is not null || item.SkipOption is not null
+        || item.CountOption is not null || item.SearchOption is not null || item.SelectAndExpand is { AllSelected: false };
+
+    private static bool ReadsDynamicProperty(QueryNode? node) =>
+        Any(node, n => n is SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode);
+
+    /// <summary>Whether any node of an expression tree passes <paramref name="test"/>.</summary>
+    private static bool Any(QueryNode? node, Func<QueryNode, bool> test) => node is not null && (test(node) || node switch
+    {
+        BinaryOperatorNode binary => Any(binary.Left, test) || Any(binary.Right, test),
+        UnaryOperatorNode unary => Any(unary.Operand, test),
+        ConvertNode convert => Any(convert.Source, test),
+        InNode @in => Any(@in.Left, test) || Any(@in.Right, test),
+        LambdaNode lambda => Any(lambda.Source, test) || Any(lambda.Body, test),
+        SingleValueFunctionCallNode call => Any(call.Source, test) || call.Parameters.Any(p => Any(p, test)),
+        CollectionFunctionCallNode call => Any(call.Source, test) || call.Parameters.Any(p => Any(p, test)),
+        SingleValuePropertyAccessNode property => Any(property.Source, test),
+        SingleComplexNode complex => Any(complex.Source, test),
+        CollectionPropertyAccessNode property => Any(property.Source, test),
+        CollectionComplexNode complex => Any(complex.Source, test),
+        _ => false,
+    });
+
+    /// <summary>
+    /// The query string's options by name, read as AspNetCoreOData reads them (names trimmed, case-insensitive, the
+    /// <c>$</c> of a system option optional). It puts them in a dictionary as it builds <c>ODataQueryOptions</c>, and
+    /// throws when a name is empty or comes twice (<c>$filter</c> and <c>filter</c>), or <c>$skiptoken</c> has no
+    /// value; so this runs before the options are bound, too (<see cref="QueryOptionNamesFilter"/>).
+    /// </summary>
+    public static GraphError? CheckNames(HttpRequest request)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (rawName, values) in request.Query)
+        {
+            string name = rawName.Trim();
+            if (name.Length == 0)
+            {
+                return GraphError.BadRequest("The query string holds an option without a name.");
+            }
+
+            string option = name.StartsWith('$') || !SystemOptions.Contains("$" + name, StringComparer.OrdinalIgnoreCase) ? name : "$" + name;
+            if (!option.StartsWith('$') && !option.StartsWith('@'))
             {
                 continue;
             }
 
-            if (QueryLimits.NotImplemented.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (values.Count > 1 || !seen.Add(option))
+            {
+                return GraphError.BadRequest($"The query option '{option}' is given more than once.");
+            }
+
+            if (!option.StartsWith('$'))
+            {
+                continue;
+            }
+
+            if (QueryLimits.NotImplemented.Contains(option, StringComparer.OrdinalIgnoreCase))
             {
                 return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented,
-                    $"The query option '{name}' is not supported by this service. Supported: {string.Join(", ", QueryLimits.Supported)}.");
+                    $"The query option '{option}' is not supported by this service. Supported: {string.Join(", ", QueryLimits.Supported)}.");
             }
 
-            if (!QueryLimits.Supported.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (!QueryLimits.Supported.Contains(option, StringComparer.OrdinalIgnoreCase))
             {
-                return GraphError.BadRequest($"'{name}' is not an OData system query option. Supported: {string.Join(", ", QueryLimits.Supported)}.");
+                return GraphError.BadRequest($"'{option}' is not an OData system query option. Supported: {string.Join(", ", QueryLimits.Supported)}.");
             }
 
-            if (values.Count > 1)
+            if (string.IsNullOrWhiteSpace(values))
             {
-                return GraphError.BadRequest($"The query option '{name}' is given more than once.");
+                return GraphError.BadRequest($"The query option '{option}' has no value.");
             }
         }
 
-        // Parses every option and checks it against the limits; an ODataException becomes a 400.
-        options.Validate(QueryLimits.Validation);
         return null;
+    }
+}
+
+/// <summary>Runs <see cref="QueryOptionsCheck.CheckNames"/> before an action's <c>ODataQueryOptions</c> are bound.</summary>
+public sealed class QueryOptionNamesFilter : IResourceFilter
+{
+    public void OnResourceExecuting(ResourceExecutingContext context)
+    {
+        if (context.ActionDescriptor.Parameters.Any(p => typeof(ODataQueryOptions).IsAssignableFrom(p.ParameterType))
+            && QueryOptionsCheck.CheckNames(context.HttpContext.Request) is { } refused)
+        {
+            context.Result = new GraphErrorResult(refused);
+        }
+    }
+
+    public void OnResourceExecuted(ResourceExecutedContext context)
+    {
     }
 }

@@ -18,7 +18,9 @@ public sealed record SkipToken(string Ordering, JsonElement[] Last, int? Remaini
         try
         {
             var token = JsonSerializer.Deserialize<SkipToken>(Base64Url.DecodeFromChars(text));
-            if (token is not null && token.Ordering == ordering && token.Last is not null)
+            // A client can read and rewrite a token (it is only encoded): what it says is checked like any input.
+            if (token is not null && token.Ordering == ordering && token.Last is not null
+                && token.RemainingTop is null or (> 0 and <= QueryLimits.MaxTop))
             {
                 return token;
             }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Protocol;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.Net.Http.Headers;
@@ -18,9 +19,6 @@ namespace GraphNotifications.Api.Validation;
 public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsyncResourceFilter
 {
     private const string NotificationType = "microsoft.graph.notification";
-
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
     {
@@ -71,18 +69,10 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
 
     private static async Task<(JsonObject? Json, GraphError? Error)> ReadAsync(HttpRequest request)
     {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(request.Body, NodeOptions, DocumentOptions, request.HttpContext.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            return (null, GraphError.BadRequest($"The request body is not valid JSON: {ex.Message}"));
-        }
-
+        var (node, error) = await JsonBody.ReadAsync(request, request.HttpContext.RequestAborted);
         return node switch
         {
+            _ when error is not null => (null, error),
             JsonObject json => (json, null),
             JsonArray => (null, GraphError.BadRequest("The request body is a JSON array; send one notification as a JSON object.")),
             _ => (null, GraphError.BadRequest("The request body must be a notification as a JSON object.")),

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphNotifications.Api.Errors;
+
+namespace GraphNotifications.Api.Protocol;
+
+/// <summary>
+/// Reads a JSON request body within the service's limits (32 levels, no duplicate names) and refuses text that
+/// parses but cannot be read: invalid UTF-8 in a string or a name, or an escaped lone UTF-16 surrogate
+/// (<c>"\ud800"</c>). System.Text.Json checks those only when a string is first read, which would otherwise be
+/// somewhere in the middle of validation, as an exception and a 500.
+/// </summary>
+public static class JsonBody
+{
+    public const int MaxDepth = 32;
+
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    /// <summary>The body as JSON, every string and name in it readable; or the 400 that says why not.</summary>
+    public static async Task<(JsonNode? Json, GraphError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, NodeOptions, DocumentOptions, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return (null, GraphError.BadRequest($"The request body is not valid JSON: {ex.Message}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // The parser decodes names itself to find duplicates, and meets the same undecodable text first.
+            return (null, Undecodable("/"));
+        }
+
+        return FirstUnreadable(node, path: null) is { } path ? (null, Undecodable(path)) : (node, null);
+    }
+
+    private static GraphError Undecodable(string path) => GraphError.BadRequest(
+        $"The request body is not valid JSON: the text at '{path}' is not valid UTF-8, or escapes a lone UTF-16 surrogate.",
+        [new GraphErrorDetail(GraphErrorCodes.InvalidValue, "Send text as valid UTF-8; a \\u escape of a surrogate must be one of a pair.", path)]);
+
+    /// <summary>The path of the first string or name that cannot be decoded (<c>/</c> for the root object), or null.</summary>
+    private static string? FirstUnreadable(JsonNode? node, string? path)
+    {
+        try
+        {
+            switch (node)
+            {
+                case JsonObject json:
+                    // Enumerating decodes every name of the object.
+                    foreach (var (name, value) in json)
+                    {
+                        if (FirstUnreadable(value, path is null ? name : $"{path}/{name}") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    return null;
+                case JsonArray array:
+                    for (int i = 0; i < array.Count; i++)
+                    {
+                        if (FirstUnreadable(array[i], $"{path}/{i}") is { } inner)
+                        {
+                            return inner;
+                        }
+                    }
+
+                    return null;
+                case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                    _ = value.GetValue<string>();
+                    return null;
+                default:
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return path ?? "/";
+        }
+    }
+}
