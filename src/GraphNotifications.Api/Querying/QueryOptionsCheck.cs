@@ -50,6 +50,13 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("'in' takes a value of a primitive or enumeration type on its left, not a complex value such as payload.");
         }
 
+        // No property of a notification is a floating-point number, so NaN compares with nothing; and SQLite cannot
+        // even take it as a parameter.
+        if (filters.Any(f => Any(f, n => n is ConstantNode { Value: double.NaN or float.NaN })))
+        {
+            return GraphError.BadRequest("NaN cannot be compared with any property of a notification: none is a floating-point number.");
+        }
+
         // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
         // the filter, the in-memory one fails on the values), so every store answers as the README says, 501.
         if (filters.Any(ReadsDynamicProperty))
@@ -81,6 +88,7 @@ public static class QueryOptionsCheck
         SingleComplexNode complex => Any(complex.Source, test),
         CollectionPropertyAccessNode property => Any(property.Source, test),
         CollectionComplexNode complex => Any(complex.Source, test),
+        CollectionConstantNode constants => constants.Collection.Any(c => Any(c, test)),
         _ => false,
     });
 

@@ -415,6 +415,23 @@ public sealed class HostileSqliteRegressionTests(SqliteServiceFactory service) :
         Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
     }
 
+    // Found as: a 500 from Microsoft.Data.Sqlite, which cannot bind NaN as a parameter ("Cannot store 'NaN' values").
+    [Theory]
+    [InlineData("not (displayTimeToLive ne NaN)")]
+    [InlineData("displayTimeToLive lt NaN")]
+    [InlineData("displayTimeToLive add 1 eq NaN")]
+    [InlineData("displayTimeToLive in (1, NaN)")]
+    public async Task NaN_in_a_filter_is_a_400(string filter)
+    {
+        var app = service.AppOnly("regression-nan-app");
+        await app.CreateAsync("users/regression-nan-user/notifications");
+
+        var response = await app.GetAsync("users/regression-nan-user/notifications?$filter=" + Uri.EscapeDataString(filter));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+    }
+
     [Theory]
     [InlineData("payload/visualContent eq null", 0)]
     [InlineData("targetPolicy eq null", 1)]
