@@ -21,6 +21,9 @@ await app.Services.PrepareNotificationsStoreAsync();
 app.UseGraphErrors();
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
 app.UseMiddleware<HostGuard>();
+// Routing after the error handling: AspNetCoreOData's matcher parses the path (keys, parameter aliases) and can
+// throw. Left implicit, routing runs first of all, and what it throws leaves as an empty 500.
+app.UseRouting();
 app.UseGraphRequestLimits();
 app.UseAuthentication();
 app.UseRateLimiter();

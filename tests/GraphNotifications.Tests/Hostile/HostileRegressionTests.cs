@@ -316,6 +316,25 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Contains("matchesPattern", (await response.ReadObjectAsync()).ErrorMessage(), StringComparison.OrdinalIgnoreCase);
     }
 
+    // Found as: an empty 500 without a request-id, to anyone, token or not: AspNetCoreOData's endpoint matcher reads
+    // '@…' in a key's place as a parameter alias and throws; routing ran first of all, before the Graph error handler.
+    [Theory]
+    [InlineData("notifications/@odata.id", true)]
+    [InlineData("me/notifications/@x", true)]
+    [InlineData("users/@u/notifications", false)]
+    [InlineData("users/@u/notifications/@n", false)]
+    public async Task A_parameter_alias_in_place_of_a_key_is_a_Graph_400(string url, bool withToken)
+    {
+        var client = withToken ? service.AppOnly("regression-alias-app") : service.ClientWith(null);
+
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.ReadObjectAsync();
+        Assert.Equal("badRequest", error.ErrorCode());
+        Assert.Equal(Assert.Single(response.Headers.GetValues("request-id")), error["error"]!["innerError"]!["request-id"]!.GetValue<string>());
+    }
+
     // Found as: 500s from exceptions other than ODataException, which ODataLib's parser (cast($it,-1): an
     // ArgumentNullException) and AspNetCoreOData's binder (an in-list of another type: an ArgumentException) throw
     // for some expressions they should have refused.
