@@ -50,6 +50,13 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("'in' takes a value of a primitive or enumeration type on its left, not a complex value such as payload.");
         }
 
+        // Where a Boolean is required (the filter itself, a lambda's body), the null literal binds as a cast of null to
+        // bool, which fails when the store evaluates it.
+        if (filters.Any(f => IsNullLiteral(f) || Any(f, n => n is LambdaNode { Body: var body } && IsNullLiteral(body))))
+        {
+            return GraphError.BadRequest("A $filter and the body of any() and all() must be Boolean expressions, not null.");
+        }
+
         // No property of a notification is a floating-point number, so NaN compares with nothing; and SQLite cannot
         // even take it as a parameter.
         if (filters.Any(f => Any(f, n => n is ConstantNode { Value: double.NaN or float.NaN })))
@@ -73,6 +80,13 @@ public static class QueryOptionsCheck
 
     private static bool ReadsDynamicProperty(QueryNode? node) =>
         Any(node, n => n is SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode);
+
+    private static bool IsNullLiteral(QueryNode? node) => node switch
+    {
+        ConstantNode { Value: null } => true,
+        ConvertNode convert => IsNullLiteral(convert.Source),
+        _ => false,
+    };
 
     /// <summary>Whether any node of an expression tree passes <paramref name="test"/>.</summary>
     private static bool Any(QueryNode? node, Func<QueryNode, bool> test) => node is not null && (test(node) || node switch

@@ -278,6 +278,30 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Equal(0, await FeedSizeAsync(client));
     }
 
+    // Found as: a 500 from the OData writer, which read an empty OData-MaxVersion (ArgumentNullException) once the
+    // action had run (on a create, after the store).
+    [Theory]
+    [InlineData("GET", "OData-MaxVersion")]
+    [InlineData("POST", "OData-MaxVersion")]
+    [InlineData("GET", "OData-Version")]
+    public async Task An_empty_OData_version_header_is_a_400_before_anything_runs(string method, string header)
+    {
+        var client = service.Delegated("regression-version-" + Guid.NewGuid().ToString("N"), "regression-app");
+        var request = new HttpRequestMessage(new HttpMethod(method), "me/notifications");
+        if (method == "POST")
+        {
+            request.Content = Bodies.Json(Bodies.Minimal());
+        }
+
+        Assert.True(request.Headers.TryAddWithoutValidation(header, ["", "4.01"]));
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+        Assert.Equal(0, await FeedSizeAsync(client));
+    }
+
     [Theory]
     [InlineData("Prefer", "return=minimal", HttpStatusCode.NoContent)]
     [InlineData("Prefer", "odata.include-annotations=\"*\"", HttpStatusCode.Created)]
@@ -368,6 +392,25 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         var response = await app.GetAsync($"users/regression-select-user/notifications?$select={Uri.EscapeDataString(select)}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+    }
+
+    // Found as: a 500 on both stores: where a Boolean is required, the null literal binds as a cast of null to bool,
+    // which fails when the store evaluates the query's parameters.
+    [Theory]
+    [InlineData("null")]
+    [InlineData("(null)")]
+    [InlineData("targetPolicy/platformTypes/any(p: null)")]
+    [InlineData("targetPolicy/platformTypes/all(p: (null))")]
+    public async Task A_filter_that_is_the_null_literal_is_a_400(string filter)
+    {
+        var client = service.Delegated("regression-null-filter", "regression-app");
+
+        var response = await client.GetAsync("me/notifications?$filter=" + Uri.EscapeDataString(filter));
+        var count = await client.GetAsync("me/notifications/$count?$filter=" + Uri.EscapeDataString(filter));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, count.StatusCode);
         Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
     }
 
