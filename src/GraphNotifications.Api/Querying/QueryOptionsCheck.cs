@@ -29,8 +29,10 @@ public static class QueryOptionsCheck
         {
             options.Validate(QueryLimits.Validation);
         }
-        catch (Exception ex) when (StoreQuery.IsRefusalOfClientQuery(ex))
+        catch (Exception ex) when (StoreQuery.IsRefusalOfClientQuery(ex) || ex is NullReferenceException)
         {
+            // Parsing reads only the model, the settings and the client's text: whatever fails here is the parser
+            // refusing that text badly (year(unknownProperty) in … is a NullReferenceException in ODataLib).
             return GraphError.BadRequest("The query options cannot be parsed: check each expression's syntax and its operands' types.");
         }
 

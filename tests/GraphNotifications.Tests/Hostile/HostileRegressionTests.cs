@@ -367,6 +367,8 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
     [InlineData("me/notifications?$filter=targetHostName in (2147483648)")]
     [InlineData("me/notifications?$filter={\"a\":1} lt cast($it,-1)")]
     [InlineData("me/notifications/$count?$filter=cast($it,-1) eq 1")]
+    [InlineData("me/notifications/$count?$filter=year(unknownProperty) in targetPolicy/platformTypes")]
+    [InlineData("me/notifications?$filter=tolower(unknownProperty) in targetPolicy/platformTypes")]
     public async Task Expressions_the_OData_libraries_fail_on_are_a_400(string url)
     {
         var client = service.Delegated("regression-expressions", "regression-app");
