@@ -121,7 +121,7 @@ public sealed class HostileExamplesTests(HostileFixture fixture) : IClassFixture
         ["key of 5,000 characters"] = new(Get("v1.0/me/notifications('" + new string('k', 5000) + "')"), 404),
         ["a parameter alias in place of a key, without a token"] = new(Get("v1.0/users/@u/notifications", Principal.Anonymous), 400),
         ["a parameter alias given in the query string"] = new(Get("v1.0/me/notifications/@p1?@p1='x'"), 404),
-                ["key of another app's notification"] = new(Get("v1.0/notifications('{foreign}')", Principal.AppOnly), 404),
+        ["key of another app's notification"] = new(Get("v1.0/notifications('{foreign}')", Principal.AppOnly), 404),
         ["dismissing by key ..%2F.."] = new(new HostileRequest("DELETE", "v1.0/me/notifications('..%2F..')/$ref", Principal.Delegated), 404),
         ["dismissing by an $id on another host"] = new(new HostileRequest("DELETE", "v1.0/me/notifications/$ref?$id=" + Uri.EscapeDataString("http://evil.example/v1.0/notifications('{own}')"), Principal.Delegated, Setup: Setup.OwnInFeed), 400),
 
