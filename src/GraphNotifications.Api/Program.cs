@@ -29,6 +29,9 @@ if (app.Environment.IsProduction())
 
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
 app.UseMiddleware<HostGuard>();
+// Routing after the error handling: AspNetCoreOData's matcher parses the path (keys, parameter aliases) and can
+// throw. Left implicit, routing runs first of all, and what it throws leaves as an empty 500.
+app.UseRouting();
 app.UseGraphRequestLimits();
 app.UseAuthentication();
 app.UseRateLimiter();

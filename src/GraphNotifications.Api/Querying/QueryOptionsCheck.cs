@@ -29,8 +29,10 @@ public static class QueryOptionsCheck
         {
             options.Validate(QueryLimits.Validation);
         }
-        catch (Exception ex) when (StoreQuery.IsRefusalOfClientQuery(ex))
+        catch (Exception ex) when (StoreQuery.IsRefusalOfClientQuery(ex) || ex is NullReferenceException)
         {
+            // Parsing reads only the model, the settings and the client's text: whatever fails here is the parser
+            // refusing that text badly (year(unknownProperty) in … is a NullReferenceException in ODataLib).
             return GraphError.BadRequest("The query options cannot be parsed: check each expression's syntax and its operands' types.");
         }
 
@@ -50,6 +52,20 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("'in' takes a value of a primitive or enumeration type on its left, not a complex value such as payload.");
         }
 
+        // Where a Boolean is required (the filter itself, a lambda's body), the null literal binds as a cast of null to
+        // bool, which fails when the store evaluates it.
+        if (filters.Any(f => IsNullLiteral(f) || Any(f, n => n is LambdaNode { Body: var body } && IsNullLiteral(body))))
+        {
+            return GraphError.BadRequest("A $filter and the body of any() and all() must be Boolean expressions, not null.");
+        }
+
+        // No property of a notification is a floating-point number, so NaN compares with nothing; and SQLite cannot
+        // even take it as a parameter.
+        if (filters.Any(f => Any(f, n => n is ConstantNode { Value: double.NaN or float.NaN })))
+        {
+            return GraphError.BadRequest("NaN cannot be compared with any property of a notification: none is a floating-point number.");
+        }
+
         // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
         // the filter, the in-memory one fails on the values), so every store answers as the README says, 501.
         if (filters.Any(ReadsDynamicProperty))
@@ -67,6 +83,13 @@ public static class QueryOptionsCheck
     private static bool ReadsDynamicProperty(QueryNode? node) =>
         Any(node, n => n is SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode);
 
+    private static bool IsNullLiteral(QueryNode? node) => node switch
+    {
+        ConstantNode { Value: null } => true,
+        ConvertNode convert => IsNullLiteral(convert.Source),
+        _ => false,
+    };
+
     /// <summary>Whether any node of an expression tree passes <paramref name="test"/>.</summary>
     private static bool Any(QueryNode? node, Func<QueryNode, bool> test) => node is not null && (test(node) || node switch
     {
@@ -81,6 +104,7 @@ public static class QueryOptionsCheck
         SingleComplexNode complex => Any(complex.Source, test),
         CollectionPropertyAccessNode property => Any(property.Source, test),
         CollectionComplexNode complex => Any(complex.Source, test),
+        CollectionConstantNode constants => constants.Collection.Any(c => Any(c, test)),
         _ => false,
     });
 

@@ -278,6 +278,30 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Equal(0, await FeedSizeAsync(client));
     }
 
+    // Found as: a 500 from the OData writer, which read an empty OData-MaxVersion (ArgumentNullException) once the
+    // action had run (on a create, after the store).
+    [Theory]
+    [InlineData("GET", "OData-MaxVersion")]
+    [InlineData("POST", "OData-MaxVersion")]
+    [InlineData("GET", "OData-Version")]
+    public async Task An_empty_OData_version_header_is_a_400_before_anything_runs(string method, string header)
+    {
+        var client = service.Delegated("regression-version-" + Guid.NewGuid().ToString("N"), "regression-app");
+        var request = new HttpRequestMessage(new HttpMethod(method), "me/notifications");
+        if (method == "POST")
+        {
+            request.Content = Bodies.Json(Bodies.Minimal());
+        }
+
+        Assert.True(request.Headers.TryAddWithoutValidation(header, ["", "4.01"]));
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+        Assert.Equal(0, await FeedSizeAsync(client));
+    }
+
     [Theory]
     [InlineData("Prefer", "return=minimal", HttpStatusCode.NoContent)]
     [InlineData("Prefer", "odata.include-annotations=\"*\"", HttpStatusCode.Created)]
@@ -316,6 +340,25 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         Assert.Contains("matchesPattern", (await response.ReadObjectAsync()).ErrorMessage(), StringComparison.OrdinalIgnoreCase);
     }
 
+    // Found as: an empty 500 without a request-id, to anyone, token or not: AspNetCoreOData's endpoint matcher reads
+    // '@…' in a key's place as a parameter alias and throws; routing ran first of all, before the Graph error handler.
+    [Theory]
+    [InlineData("notifications/@odata.id", true)]
+    [InlineData("me/notifications/@x", true)]
+    [InlineData("users/@u/notifications", false)]
+    [InlineData("users/@u/notifications/@n", false)]
+    public async Task A_parameter_alias_in_place_of_a_key_is_a_Graph_400(string url, bool withToken)
+    {
+        var client = withToken ? service.AppOnly("regression-alias-app") : service.ClientWith(null);
+
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.ReadObjectAsync();
+        Assert.Equal("badRequest", error.ErrorCode());
+        Assert.Equal(Assert.Single(response.Headers.GetValues("request-id")), error["error"]!["innerError"]!["request-id"]!.GetValue<string>());
+    }
+
     // Found as: 500s from exceptions other than ODataException, which ODataLib's parser (cast($it,-1): an
     // ArgumentNullException) and AspNetCoreOData's binder (an in-list of another type: an ArgumentException) throw
     // for some expressions they should have refused.
@@ -324,6 +367,8 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
     [InlineData("me/notifications?$filter=targetHostName in (2147483648)")]
     [InlineData("me/notifications?$filter={\"a\":1} lt cast($it,-1)")]
     [InlineData("me/notifications/$count?$filter=cast($it,-1) eq 1")]
+    [InlineData("me/notifications/$count?$filter=year(unknownProperty) in targetPolicy/platformTypes")]
+    [InlineData("me/notifications?$filter=tolower(unknownProperty) in targetPolicy/platformTypes")]
     public async Task Expressions_the_OData_libraries_fail_on_are_a_400(string url)
     {
         var client = service.Delegated("regression-expressions", "regression-app");
@@ -349,6 +394,25 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
         var response = await app.GetAsync($"users/regression-select-user/notifications?$select={Uri.EscapeDataString(select)}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+    }
+
+    // Found as: a 500 on both stores: where a Boolean is required, the null literal binds as a cast of null to bool,
+    // which fails when the store evaluates the query's parameters.
+    [Theory]
+    [InlineData("null")]
+    [InlineData("(null)")]
+    [InlineData("targetPolicy/platformTypes/any(p: null)")]
+    [InlineData("targetPolicy/platformTypes/all(p: (null))")]
+    public async Task A_filter_that_is_the_null_literal_is_a_400(string filter)
+    {
+        var client = service.Delegated("regression-null-filter", "regression-app");
+
+        var response = await client.GetAsync("me/notifications?$filter=" + Uri.EscapeDataString(filter));
+        var count = await client.GetAsync("me/notifications/$count?$filter=" + Uri.EscapeDataString(filter));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, count.StatusCode);
         Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
     }
 
@@ -412,6 +476,23 @@ public sealed class HostileSqliteRegressionTests(SqliteServiceFactory service) :
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, expanded.StatusCode);
+        Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
+    }
+
+    // Found as: a 500 from Microsoft.Data.Sqlite, which cannot bind NaN as a parameter ("Cannot store 'NaN' values").
+    [Theory]
+    [InlineData("not (displayTimeToLive ne NaN)")]
+    [InlineData("displayTimeToLive lt NaN")]
+    [InlineData("displayTimeToLive add 1 eq NaN")]
+    [InlineData("displayTimeToLive in (1, NaN)")]
+    public async Task NaN_in_a_filter_is_a_400(string filter)
+    {
+        var app = service.AppOnly("regression-nan-app");
+        await app.CreateAsync("users/regression-nan-user/notifications");
+
+        var response = await app.GetAsync("users/regression-nan-user/notifications?$filter=" + Uri.EscapeDataString(filter));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
     }
 

@@ -44,6 +44,20 @@ public sealed class WireTests
         }
     }
 
+    [Fact(Timeout = ServiceProcessCollection.TestTimeout)]
+    public async Task A_parameter_alias_in_place_of_a_key_gets_a_Graph_answer_from_the_real_server()
+    {
+        await using var service = await ServiceProcess.StartAsync();
+
+        // Found as: an empty 500, to anyone: the endpoint matcher threw before the Graph error handler ran.
+        var answer = await SendAsync(service, "GET", "/v1.0/users/@u/notifications", []);
+
+        Assert.Equal(400, answer.Status);
+        var error = JsonNode.Parse(answer.Body)!["error"]!;
+        Assert.Equal("badRequest", error["code"]!.GetValue<string>());
+        Assert.Equal(answer.Headers["request-id"], error["innerError"]!["request-id"]!.GetValue<string>());
+    }
+
     private sealed record Answer(int Status, Dictionary<string, string> Headers, string Body);
 
     /// <summary>One HTTP/1.1 request written byte for byte, and its answer read to the end (Connection: close).</summary>
