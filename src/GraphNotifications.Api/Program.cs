@@ -14,6 +14,7 @@ builder.Services.AddGraphIdentity();
 builder.Services.AddGraphLimits();
 builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
+builder.Services.AddGraphNegotiation();
 builder.Services.AddGraphHealthChecks();
 
 var app = builder.Build();
@@ -29,6 +30,7 @@ if (app.Environment.IsProduction())
 
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
 app.UseMiddleware<HostGuard>();
+app.UseGraphNegotiation();
 // Routing after the error handling: AspNetCoreOData's matcher parses the path (keys, parameter aliases) and can
 // throw. Left implicit, routing runs first of all, and what it throws leaves as an empty 500.
 app.UseRouting();

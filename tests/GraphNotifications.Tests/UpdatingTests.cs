@@ -52,8 +52,8 @@ public sealed class UpdatingTests(ServiceFactory service) : IClassFixture<Servic
     }
 
     [Theory]
-    [InlineData("return=minimal")]
     [InlineData("odata.maxpagesize=10")]
+    [InlineData("return=nothing-known")]
     public async Task Other_preferences_answer_204(string prefer)
     {
         var client = service.Delegated("update-user-3", "update-app");

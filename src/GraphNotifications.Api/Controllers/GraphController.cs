@@ -48,7 +48,7 @@ public abstract class GraphController : ODataController
 
     /// <summary>
     /// PATCH of a notification the scope addresses: the delta merged into it under the request's <c>If-Match</c>.
-    /// 204, or 200 with the notification under <c>Prefer: return=representation</c>; the new ETag either way.
+    /// 204, or what the request's <c>return</c> preference asks for (<see cref="NotificationAnswers.Updated"/>); the new ETag either way.
     /// </summary>
     protected async Task<IActionResult> UpdateNotificationAsync(NotificationStore store, NotificationScope scope, string notificationId,
         Delta<Notification> delta, CancellationToken cancellationToken)
@@ -64,15 +64,7 @@ public abstract class GraphController : ODataController
             return Error(ChangeFailed(change, notificationId));
         }
 
-        var updated = change.Notification!;
-        Response.Headers.ETag = NotificationETags.Format(updated.Version);
-        if (!PrefersRepresentation())
-        {
-            return NoContent();
-        }
-
-        Response.Headers["Preference-Applied"] = "return=representation";
-        return Ok(updated);
+        return NotificationAnswers.Updated(Request, change.Notification!);
     }
 
     /// <summary>DELETE of a notification the scope addresses, under the request's <c>If-Match</c>: 204.</summary>
@@ -100,11 +92,4 @@ public abstract class GraphController : ODataController
     private static GraphError MalformedIfMatch() => GraphError.BadRequest(
         "If-Match must be * or a list of entity tags as the service sends them in ETag and @odata.etag, such as W/\"3\".",
         [new GraphErrorDetail(GraphErrorCodes.InvalidValue, "Not a list of entity tags.", "If-Match")]);
-
-    /// <summary>Whether the request's <c>Prefer</c> header asks for <c>return=representation</c> (RFC 7240).</summary>
-    private bool PrefersRepresentation() =>
-        Request.Headers["Prefer"]
-            .SelectMany(header => (header ?? string.Empty).Split(','))
-            .Select(preference => preference.Split(';')[0].Replace(" ", string.Empty, StringComparison.Ordinal).Replace("\"", string.Empty, StringComparison.Ordinal))
-            .Any(preference => string.Equals(preference, "return=representation", StringComparison.OrdinalIgnoreCase));
 }

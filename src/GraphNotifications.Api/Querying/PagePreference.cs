@@ -20,7 +20,7 @@ public static class PagePreference
                     && size > 0)
                 {
                     size = Math.Min(size, QueryLimits.MaxPageSize);
-                    request.HttpContext.Response.Headers.Append("Preference-Applied", $"{MaxPageSize}={size}");
+                    Protocol.PreferenceApplied.Add(request.HttpContext.Response, $"{MaxPageSize}={size}");
                     return size;
                 }
             }
