@@ -39,7 +39,8 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
         var services = http.RequestServices;
         var model = services.GetRequiredService<IEdmModel>();
         var problems = new List<GraphErrorDetail>();
-        var normalized = new ResourceBodyValidator(model) { ExpectedKey = mode == BodyMode.Update ? AddressedKey(http) : null }
+        bool ieee754 = DynamicNumbers.IsIeee754Compatible(http.Request.ContentType);
+        var normalized = new ResourceBodyValidator(model) { ExpectedKey = mode == BodyMode.Update ? AddressedKey(http) : null, Ieee754Compatible = ieee754 }
             .Check(body.Json!, (IEdmStructuredType)model.FindDeclaredType(NotificationType), mode, problems);
         // An update's body is judged here on what it says alone; the action checks the merged result again.
         NotificationRules.Check(normalized, services.GetRequiredService<TimeProvider>().GetUtcNow(), problems, mode);
@@ -54,8 +55,9 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
         http.Request.Body = new MemoryStream(canonical);
         http.Request.ContentLength = canonical.Length;
         // Any JSON media type was accepted (application/merge-patch+json is what a PATCH means here); the OData
-        // reader is handed the canonical body as the one type it reads.
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var sent) || !sent.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        // reader is handed the canonical body as the one type it reads (its numbers are numbers, whatever
+        // IEEE754Compatible said).
+        if (ieee754 || !MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var sent) || !sent.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
             http.Request.ContentType = "application/json; charset=utf-8";
         }

@@ -23,6 +23,9 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
     /// <summary>The key of the entity an update addresses: a body may repeat it (a GET answer sent back), not change it.</summary>
     public string? ExpectedKey { get; init; }
 
+    /// <summary>Whether the body's Content-Type says <c>IEEE754Compatible=true</c>: Int64 and Decimal may come as strings.</summary>
+    public bool Ieee754Compatible { get; init; }
+
     public JsonObject Check(JsonObject body, IEdmStructuredType declaredType, BodyMode mode, List<GraphErrorDetail> problems) =>
         CheckObject(body, declaredType, path: null, mode, problems);
 
@@ -43,7 +46,7 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
             var property = type.FindProperty(name);
             if (property is null)
             {
-                CheckDynamicProperty(type, name, value, target, mode, output, problems);
+                CheckDynamicProperty(type, name, DynamicNumbers.Read(json, name, value, Ieee754Compatible, target, problems), target, mode, output, problems);
             }
             else if (property is IEdmNavigationProperty)
             {
