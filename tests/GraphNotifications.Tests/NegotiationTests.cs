@@ -263,6 +263,7 @@ public sealed class NegotiationTests(ServiceFactory service) : IClassFixture<Ser
     [InlineData("notifications/{0}", "application/json;odata.metadata=everything")]
     [InlineData("notifications/{0}", "application/json;foo=bar")]
     [InlineData("notifications/{0}", "json;odata.metadata=full")]
+    [InlineData("notifications/{0}", "application/json;metadata=none")]
     [InlineData("users/negotiation-owner/notifications", "xml")]
     [InlineData("users/negotiation-owner/notifications/$ref", "application/atom+xml")]
     [InlineData("", "xml")]
@@ -278,6 +279,27 @@ public sealed class NegotiationTests(ServiceFactory service) : IClassFixture<Ser
         Assert.Equal("notAcceptable", error.ErrorCode());
         Assert.Contains("$format", error.ErrorMessage(), StringComparison.Ordinal);
         Assert.Equal(["$format"], error.ErrorTargets());
+    }
+
+    [Theory]
+    [InlineData("?$format=xml", null)]
+    [InlineData("", "application/json;charset=utf-16")]
+    [InlineData("", "application/xml")]
+    public async Task A_create_whose_format_cannot_be_written_is_a_406_that_stores_nothing(string query, string? accept)
+    {
+        var client = service.AppOnly(App);
+        string user = "negotiation-create-" + Guid.NewGuid().ToString("N");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"users/{user}/notifications{query}") { Content = Bodies.Json(Bodies.Minimal()) };
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.Equal("notAcceptable", (await response.ReadObjectAsync()).ErrorCode());
+        Assert.Equal(0, await FeedSizeAsync(client, user));
     }
 
     [Theory]

@@ -27,12 +27,15 @@ public static class JsonFormatParameters
     /// <summary>The 4.0 name of a parameter a 4.01 client may send without <c>odata.</c>, or the name as it is.</summary>
     public static string Canonical(string name) => Unprefixed.GetValueOrDefault(name.Trim(), name);
 
-    /// <summary>The first parameter the service does not write, as <c>name=value</c>; null when it writes them all.</summary>
+    /// <summary>
+    /// The first parameter the service does not write, as <c>name=value</c>; null when it writes them all. Only 4.0's
+    /// prefixed names count: <c>$format</c> is handed to AspNetCoreOData as sent, and it ignores <c>metadata=</c>.
+    /// </summary>
     public static string? FirstUnsupported(IEnumerable<NameValueHeaderValue> parameters)
     {
         foreach (var parameter in parameters)
         {
-            string name = Canonical(parameter.Name.ToString());
+            string name = parameter.Name.ToString();
             string value = HeaderUtilities.RemoveQuotes(parameter.Value).ToString();
             if (!Known.TryGetValue(name, out var values) || !values.Contains(value, StringComparer.OrdinalIgnoreCase))
             {
