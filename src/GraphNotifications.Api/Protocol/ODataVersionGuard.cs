@@ -1,6 +1,7 @@
 using System.Globalization;
 using GraphNotifications.Api.Errors;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace GraphNotifications.Api.Protocol;
 
@@ -78,7 +79,7 @@ public sealed class ODataVersionGuard(RequestDelegate next)
     }
 
     /// <summary>A version as the ABNF writes it: digits, a dot, digits; one value only.</summary>
-    private static Version? Read(Microsoft.Extensions.Primitives.StringValues values)
+    private static Version? Read(StringValues values)
     {
         if (values.Count != 1 || values[0] is not { } text)
         {
@@ -96,7 +97,7 @@ public sealed class ODataVersionGuard(RequestDelegate next)
         context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
         ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
 
-    private static GraphError Unreadable(string header, Microsoft.Extensions.Primitives.StringValues values) => Refuse(header,
+    private static GraphError Unreadable(string header, StringValues values) => Refuse(header,
         $"The {header} header '{Shorten(values.ToString())}' is not a version: send one version number, such as 4.0.");
 
     private static GraphError Refuse(string header, string message) =>

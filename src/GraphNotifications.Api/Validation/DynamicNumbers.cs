@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
+using Microsoft.Net.Http.Headers;
 
 namespace GraphNotifications.Api.Validation;
 
@@ -39,9 +40,9 @@ public static class DynamicNumbers
 
     /// <summary>Whether a Content-Type says <c>IEEE754Compatible=true</c>.</summary>
     public static bool IsIeee754Compatible(string? contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.Parameters.Any(p => p.Name.Equals("IEEE754Compatible", StringComparison.OrdinalIgnoreCase)
-            && Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(p.Value).Equals("true", StringComparison.OrdinalIgnoreCase));
+            && HeaderUtilities.RemoveQuotes(p.Value).Equals("true", StringComparison.OrdinalIgnoreCase));
 
     private static string? AnnotatedType(JsonObject json, string name)
     {
