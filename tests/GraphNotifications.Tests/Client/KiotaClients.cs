@@ -26,8 +26,11 @@ public static class KiotaClients
     /// A client whose adapter creates (and owns) Kiota's default HttpClient, with its whole handler pipeline (retry,
     /// redirect, parameter-name decoding, headers inspection): the client as an application would build it.
     /// </summary>
-    public static GraphNotificationsClient For(Uri serviceRoot, string token) =>
-        new(new HttpClientRequestAdapter(new BearerToken(token)) { BaseUrl = serviceRoot.AbsoluteUri.TrimEnd('/') });
+    public static GraphNotificationsClient For(Uri serviceRoot, string token) => new(Adapter(serviceRoot, token));
+
+    /// <summary>The request adapter alone, for the requests the description does not list (the <c>$ref</c> routes).</summary>
+    public static HttpClientRequestAdapter Adapter(Uri serviceRoot, string token) =>
+        new(new BearerToken(token)) { BaseUrl = serviceRoot.AbsoluteUri.TrimEnd('/') };
 
     /// <summary>A notification to create, with a title of its own.</summary>
     public static NotificationCreate Notification(string title, Priority? priority = null) => new()
