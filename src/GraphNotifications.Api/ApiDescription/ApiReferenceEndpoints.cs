@@ -30,6 +30,7 @@ public static class ApiReferenceEndpoints
             options.Telemetry = false;
             options.DisableAgent();
             options.DisableMcp();
+            options.HideDeveloperTools();
         }).AllowAnonymous();
 
         return endpoints;
