@@ -1,3 +1,4 @@
+using GraphNotifications.Api.ApiDescription;
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
@@ -40,5 +41,6 @@ app.UseRateLimiter();
 app.UseAuthorization();
 app.MapControllers();
 app.MapGraphHealthChecks();
+app.MapApiReference();
 
 app.Run();

@@ -7,7 +7,8 @@ namespace GraphNotifications.Tests.Contract;
 
 /// <summary>
 /// A client built on Microsoft.OData.Core, with the contract as its model, reads what the service answers:
-/// a created notification, a feed, a feed's links, and errors.
+/// a created notification, a notification with its ETag, a feed, a page with its next link and count, a feed's links
+/// (paged too), and errors. (JSON $batch answers are not read here: the service has no $batch yet.)
 /// </summary>
 public sealed class ClientReaderTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {
@@ -85,6 +86,94 @@ public sealed class ClientReaderTests(ServiceFactory service) : IClassFixture<Se
         Assert.Equal(
             new[] { first, second }.Select(id => new Uri($"http://localhost/v1.0/notifications('{id}')")).OrderBy(u => u.AbsoluteUri),
             links.Links.Select(l => l.Url).OrderBy(u => u.AbsoluteUri));
+    }
+
+    [Fact]
+    public async Task A_notification_read_by_key_carries_the_ETag_of_its_header_and_its_edit_link()
+    {
+        var client = service.Delegated("reader-user-5", "reader-app");
+        string id = await client.CreateAsync("me/notifications");
+        using var patched = await client.PatchAsync($"me/notifications/{id}", new System.Text.Json.Nodes.JsonObject { ["groupName"] = "v2" });
+
+        using var response = await client.GetAsync($"me/notifications/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var notification = await ODataClient.ReadResourceAsync(await HttpResponseODataMessage.FromAsync(response));
+        Assert.Equal(response.Headers.ETag?.ToString(), notification.Resource.ETag);
+        Assert.Equal("W/\"2\"", notification.Resource.ETag);
+        Assert.Equal("v2", notification["groupName"]);
+        Assert.Equal(new Uri($"http://localhost/v1.0/notifications('{id}')"), notification.Resource.Id);
+    }
+
+    [Fact]
+    public async Task A_page_reads_with_its_count_and_next_link_and_the_next_link_reads_the_rest()
+    {
+        var client = service.Delegated("reader-user-6", "reader-app");
+        var created = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            created.Add(await client.CreateAsync("me/notifications", Bodies.Minimal($"paged {i}")));
+        }
+
+        var (first, firstItems) = await ReadPageAsync(client, "me/notifications?$count=true&$orderby=id");
+        Assert.Equal(3, first.Count);
+        Assert.Equal(2, firstItems.Count);
+        var next = Assert.IsType<Uri>(first.NextPageLink);
+        Assert.True(next.IsAbsoluteUri, next.OriginalString);
+        Assert.Contains("$skiptoken=", Uri.UnescapeDataString(next.Query), StringComparison.Ordinal);
+
+        var (last, lastItems) = await ReadPageAsync(client, next.AbsoluteUri);
+        Assert.Null(last.NextPageLink);
+        Assert.Equal(created.Order(StringComparer.Ordinal), firstItems.Concat(lastItems).Select(n => (string)n["id"]!));
+    }
+
+    [Fact]
+    public async Task A_feed_s_links_page_with_a_next_link_the_reader_delivers()
+    {
+        var client = service.Delegated("reader-user-7", "reader-app");
+        string[] created = [await client.CreateAsync("me/notifications"), await client.CreateAsync("me/notifications")];
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "me/notifications/$ref");
+        request.Headers.Add("Prefer", "odata.maxpagesize=1");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = ODataClient.ReaderFor(await HttpResponseODataMessage.FromAsync(response));
+        var links = await reader.ReadEntityReferenceLinksAsync();
+        var link = Assert.Single(links.Links);
+        Assert.Contains(created, id => link.Url == new Uri($"http://localhost/v1.0/notifications('{id}')"));
+        Assert.NotNull(links.NextPageLink);
+        Assert.True(links.NextPageLink.IsAbsoluteUri, links.NextPageLink.OriginalString);
+    }
+
+    [Theory]
+    [InlineData(null, "GET", "me/notifications", HttpStatusCode.Unauthorized, "unauthorized")]
+    [InlineData("reader-user-8", "GET", "me/notifications/no-such-notification", HttpStatusCode.NotFound, "notFound")]
+    [InlineData("reader-user-8", "GET", "notifications", HttpStatusCode.Forbidden, "forbidden")]
+    [InlineData("reader-user-8", "GET", "me/notifications?$search=x", HttpStatusCode.NotImplemented, "notImplemented")]
+    [InlineData("reader-user-8", "PUT", "me/notifications", HttpStatusCode.MethodNotAllowed, "methodNotAllowed")]
+    public async Task Every_kind_of_error_reads_as_an_OData_error_once_innerError_is_spelled_as_OData_spells_it(
+        string? user, string method, string url, HttpStatusCode status, string code)
+    {
+        using var client = user is null ? service.ClientWith(token: null) : service.Delegated(user, "reader-app");
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        Assert.Equal(status, response.StatusCode);
+        string body = await response.Content.ReadAsStringAsync();
+        using var reader = ODataClient.ReaderFor(await HttpResponseODataMessage.FromAsync(RespelledInnerError(response, body)));
+        var error = await reader.ReadErrorAsync();
+        Assert.Equal(code, error.Code);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message), body);
+    }
+
+    private static async Task<(Microsoft.OData.ODataResourceSet Set, IReadOnlyList<ReadResource> Items)> ReadPageAsync(HttpClient client, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("Prefer", "odata.maxpagesize=2");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ODataClient.ReadResourceSetAsync(await HttpResponseODataMessage.FromAsync(response));
     }
 
     // Graph writes the inner error as "innerError"; OData JSON names it "innererror", and Microsoft.OData.Core

@@ -8,6 +8,9 @@ public static class ContractFiles
     /// <summary>csdl/GraphNotifications.xml, copied beside the tests by the test project.</summary>
     public static string CsdlPath { get; } = Path.Combine(AppContext.BaseDirectory, "csdl", "GraphNotifications.xml");
 
+    /// <summary>csdl/openapi.json, the description generated from the contract, copied beside the tests likewise.</summary>
+    public static string OpenApiPath { get; } = Path.Combine(AppContext.BaseDirectory, "csdl", "openapi.json");
+
     private static readonly string[] OasisCsdlFolder = ["shared", "reference", "oasis-csdl"];
 
     /// <summary>

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Regenerates csdl/openapi.json from csdl/GraphNotifications.xml with the OASIS OData TC's converter (npm package
+# odata-openapi, pinned in tools/openapi/package-lock.json). Never edit openapi.json by hand: change the CSDL (its
+# Capabilities annotations say which routes and operations the description lists) and run this script.
+# CI runs it and fails when the checked-in file differs.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/tools/openapi"
+source_csdl="$root/csdl/GraphNotifications.xml"
+target="$root/csdl/openapi.json"
+
+if [[ ! -x "$tools/node_modules/.bin/odata-openapi3" ]]; then
+  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The converter writes the file asynchronously and exits 0 even when it fails: write to a temporary file, check it,
+# then move it into place.
+generated=$(mktemp)
+trap 'rm -f "$generated"' EXIT
+
+# --skipBatchPath: the converter describes OData's multipart $batch; the service speaks Graph's JSON $batch.
+"$tools/node_modules/.bin/odata-openapi3" \
+  --openapi-version 3.0.3 \
+  --scheme http --host localhost:5080 --basePath /v1.0 \
+  --title "GraphNotifications" \
+  --description "A Microsoft Graph-style notification feed (Graph beta's notification types), conformant OData v4. Generated from csdl/GraphNotifications.xml; the same paths are served under /beta. Every operation needs a bearer token with Notifications.ReadWrite.CreatedByApp (a delegated scope or an app role)." \
+  --skipBatchPath \
+  --pretty \
+  --target "$generated" \
+  "$source_csdl" >/dev/null
+
+node -e '
+  const fs = require("node:fs");
+  const description = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  if (!description.openapi || !description.paths || Object.keys(description.paths).length === 0) {
+    console.error("The converter wrote no paths: is the CSDL valid?");
+    process.exit(1);
+  }
+' "$generated"
+
+# The converter writes no final newline; editors and git prefer one.
+{ cat "$generated"; echo; } >"$target"
+echo "wrote ${target#"$root"/}"
