@@ -18,7 +18,7 @@ if ! command -v wrk >/dev/null; then
   exit 1
 fi
 
-command_line="bench/run.sh${*:+ $*}"
+command_line="bench/run.sh$(printf " %q" "$@")"
 arguments=("$@")
 if [[ " $* " == *" --smoke "* && " $* " != *" --results "* ]]; then
   results_dir=$(mktemp -d "${TMPDIR:-/tmp}/graphnotifications-bench-smoke.XXXXXX")

@@ -38,7 +38,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
         string body = Path.Combine(workDirectory, "seed-example.json");
         await File.WriteAllTextAsync(body, SeedExample.Corrected(DateTimeOffset.UtcNow.AddDays(7)), cancellationToken);
 
-        var coldStarts = await ColdStartsAsync(service, baseline, empty, body, cancellationToken);
+        var coldStarts = options.ProfileDirectory is null ? await ColdStartsAsync(service, baseline, empty, body, cancellationToken) : [];
 
         using var serviceProcess = await StartSeededAsync(service, template, cancellationToken);
         using var baselineProcess = await StartSeededAsync(baseline, template, cancellationToken);
@@ -56,7 +56,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
         var scenarios = new List<ScenarioResult>();
         try
         {
-            foreach (var scenario in Scenarios(workDirectory, body))
+            foreach (var scenario in Scenarios(workDirectory, body).Take(options.ProfileDirectory is null ? int.MaxValue : 1))
             {
                 var measured = new List<Measurement>();
                 foreach (var target in new[] { serviceProcess, baselineProcess })
@@ -139,7 +139,11 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
             }
 
             measureFrom = _clock.Elapsed.TotalSeconds;
+            var profiling = options.ProfileDirectory is { } directory
+                ? Profiler.AttachAsync(target, directory, options.ToolsDirectory, TimeSpan.FromSeconds(options.Seconds - 2), log, cancellationToken)
+                : Task.CompletedTask;
             result = await Wrk.RunAsync(target.Root, scenario.Script, scenario.Connections, options.Seconds, scenario.Environment, cancellationToken);
+            await profiling;
             CheckErrors(target, scenario, result, "measurement");
         }
         finally

@@ -40,6 +40,15 @@ internal sealed record HarnessOptions
 
     public string? Note { get; init; }
 
+    /// <summary>
+    /// Profile mode: scenario 1 only, with dotnet-trace (CPU samples) and dotnet-counters attached to each target
+    /// during its measured run; their files and a top-methods report go here.
+    /// </summary>
+    public string? ProfileDirectory { get; init; }
+
+    /// <summary>Where dotnet-trace and dotnet-counters are (a <c>dotnet tool install --tool-path</c> folder); else PATH.</summary>
+    public string? ToolsDirectory { get; init; }
+
     /// <summary>Connections of the throughput scenarios (1, 3, 4).</summary>
     public const int Connections = 32;
 
@@ -77,7 +86,7 @@ internal sealed record HarnessOptions
         string results = values.TryGetValue("results", out string? path)
             ? Path.GetFullPath(path.EndsWith(".md", StringComparison.Ordinal) ? path : Path.Combine(path, $"{date}.md"))
             : Path.Combine(root, "bench", "results", smoke ? "tmp" : "", $"{date}.md");
-        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note" };
+        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}. See bench/README.md for the options.");
@@ -100,6 +109,8 @@ internal sealed record HarnessOptions
             Budget = TimeSpan.FromMinutes(Number("budget-minutes", 25, 4)),
             ResultsPath = results,
             Note = values.GetValueOrDefault("note"),
+            ProfileDirectory = values.TryGetValue("profile", out string? profile) ? Path.GetFullPath(profile) : null,
+            ToolsDirectory = values.TryGetValue("tools", out string? tools) ? Path.GetFullPath(tools) : null,
         };
     }
 }
