@@ -12,7 +12,8 @@ namespace GraphNotifications.Bench.Baseline;
 /// </summary>
 public sealed class NotificationWriter : IDisposable
 {
-    private const int MaxBatch = 256;
+    /// <summary>Writes per transaction at most (<c>Baseline:MaxBatch</c>); 1 turns group commit off, for comparison.</summary>
+    private readonly int _maxBatch;
 
     private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
@@ -23,8 +24,9 @@ public sealed class NotificationWriter : IDisposable
     private readonly SqliteCommand _link;
     private readonly SqliteCommand _unlink;
 
-    public NotificationWriter(FeedDatabase database)
+    public NotificationWriter(FeedDatabase database, IConfiguration configuration)
     {
+        _maxBatch = Math.Max(1, configuration.GetValue("Baseline:MaxBatch", 256));
         _connection = database.Open();
         _insert = Prepare("""
             INSERT INTO "Notifications" ("Id", "AppId", "CreatedAt", "DisplayTimeToLive", "DynamicProperties", "ExpiresAt", "GroupName",
@@ -79,11 +81,11 @@ public sealed class NotificationWriter : IDisposable
 
     private void Run()
     {
-        var batch = new List<Write>(MaxBatch);
-        var results = new List<bool>(MaxBatch);
+        var batch = new List<Write>(_maxBatch);
+        var results = new List<bool>(_maxBatch);
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write))
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
             {
                 batch.Add(write);
             }

@@ -20,7 +20,9 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
     public async Task<RunResults> RunAsync(CancellationToken cancellationToken)
     {
         var service = TargetKind.Service(options.ServiceDirectory);
-        var baseline = TargetKind.Baseline(options.BaselineDirectory);
+        var baseline = TargetKind.Baseline(options.BaselineDirectory) is var ceiling && options.BaselineArgument is { } extra
+            ? ceiling with { ExtraArguments = [.. ceiling.ExtraArguments, extra] }
+            : TargetKind.Baseline(options.BaselineDirectory);
 
         string empty = Path.Combine(workDirectory, "empty.db");
         await SeededStore.CreateEmptyAsync(empty);
@@ -38,7 +40,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
         string body = Path.Combine(workDirectory, "seed-example.json");
         await File.WriteAllTextAsync(body, SeedExample.Corrected(DateTimeOffset.UtcNow.AddDays(7)), cancellationToken);
 
-        var coldStarts = options.ProfileDirectory is null ? await ColdStartsAsync(service, baseline, empty, body, cancellationToken) : [];
+        var coldStarts = !options.PostOnly ? await ColdStartsAsync(service, baseline, empty, body, cancellationToken) : [];
 
         using var serviceProcess = await StartSeededAsync(service, template, cancellationToken);
         using var baselineProcess = await StartSeededAsync(baseline, template, cancellationToken);
@@ -56,7 +58,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
         var scenarios = new List<ScenarioResult>();
         try
         {
-            foreach (var scenario in Scenarios(workDirectory, body).Take(options.ProfileDirectory is null ? int.MaxValue : 1))
+            foreach (var scenario in Scenarios(workDirectory, body).Take(options.PostOnly ? 1 : int.MaxValue))
             {
                 var measured = new List<Measurement>();
                 foreach (var target in new[] { serviceProcess, baselineProcess })

@@ -40,6 +40,12 @@ internal sealed record HarnessOptions
 
     public string? Note { get; init; }
 
+    /// <summary>Scenario 1 only, without the cold starts: for profiling and experiments.</summary>
+    public bool PostOnly { get; init; }
+
+    /// <summary>One more command-line setting for the ceiling, such as <c>--Baseline:MaxBatch=1</c> (group commit off).</summary>
+    public string? BaselineArgument { get; init; }
+
     /// <summary>
     /// Profile mode: scenario 1 only, with dotnet-trace (CPU samples) and dotnet-counters attached to each target
     /// during its measured run; their files and a top-methods report go here.
@@ -62,10 +68,11 @@ internal sealed record HarnessOptions
     public static HarnessOptions Parse(string[] args)
     {
         bool smoke = args.Contains("--smoke");
+        bool postOnly = args.Contains("--post-only");
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--smoke")
+            if (args[i] is "--smoke" or "--post-only")
             {
                 continue;
             }
@@ -86,7 +93,7 @@ internal sealed record HarnessOptions
         string results = values.TryGetValue("results", out string? path)
             ? Path.GetFullPath(path.EndsWith(".md", StringComparison.Ordinal) ? path : Path.Combine(path, $"{date}.md"))
             : Path.Combine(root, "bench", "results", smoke ? "tmp" : "", $"{date}.md");
-        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools" };
+        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools", "baseline-arg" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}. See bench/README.md for the options.");
@@ -109,6 +116,8 @@ internal sealed record HarnessOptions
             Budget = TimeSpan.FromMinutes(Number("budget-minutes", 25, 4)),
             ResultsPath = results,
             Note = values.GetValueOrDefault("note"),
+            PostOnly = postOnly || values.ContainsKey("profile"),
+            BaselineArgument = values.GetValueOrDefault("baseline-arg"),
             ProfileDirectory = values.TryGetValue("profile", out string? profile) ? Path.GetFullPath(profile) : null,
             ToolsDirectory = values.TryGetValue("tools", out string? tools) ? Path.GetFullPath(tools) : null,
         };

@@ -61,6 +61,11 @@ internal static class Report
         Line(md, "  commits the writes that wait at the same moment in one transaction (group commit) and answers each only after that commit.");
         Line(md, "- Tokens: HMAC-signed JWTs of a key generated for the run, trusted through `Authentication:Schemes:Bearer`; rate limits raised");
         Line(md, "  (`Limits:PermitsPerApp`, `Limits:PermitsPerUser`) on both, which keep their limiter in the request path.");
+        if (options.BaselineArgument is { } extra)
+        {
+            Line(md, $"- The ceiling ran with `{extra}` (an experiment, not the ceiling as it stands).");
+        }
+
         Line(md, $"- The run took {elapsed.TotalMinutes:0.0} minutes.");
         Line(md);
         Line(md, "## Machine");
