@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Tests.Infrastructure;
+
+namespace GraphNotifications.Tests.Authorization;
+
+/// <summary>
+/// Every cell of the authorization matrix in <c>docs/security.md</c>: each request against each caller, on a fresh
+/// app, users and notification, answers the status the document names, and changes the store only when it succeeds.
+/// </summary>
+public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFixture<ServiceFactory>
+{
+    public static TheoryData<string, string, string> Cells()
+    {
+        var table = MatrixTable.FromDocument();
+        var cells = new TheoryData<string, string, string>();
+        foreach (var row in table.Rows)
+        {
+            for (int i = 0; i < table.Callers.Count; i++)
+            {
+                cells.Add(row.Request, table.Callers[i], row.Cells[i]);
+            }
+        }
+
+        return cells;
+    }
+
+    [Fact]
+    public void The_documented_matrix_has_a_column_for_each_caller_and_a_row_for_each_request()
+    {
+        var table = MatrixTable.FromDocument();
+
+        Assert.Equal(MatrixCallers.Names, table.Callers);
+        Assert.Equal(MatrixRequests.All.Keys.Order(StringComparer.Ordinal), table.Rows.Select(r => r.Request).Order(StringComparer.Ordinal));
+        Assert.All(table.Rows, row => Assert.All(row.Cells, cell => CellExpectation.Parse(cell)));
+        Assert.All(table.Rows, row => Assert.False(string.IsNullOrWhiteSpace(row.Rule), $"{row.Request} states no rule"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cells))]
+    public async Task Each_cell_of_the_matrix_answers_as_documented(string request, string caller, string cell)
+    {
+        var expected = CellExpectation.Parse(cell);
+        var route = MatrixRequests.All[request];
+        var ids = MatrixIdentities.Fresh();
+        string notificationId = await service.ClientWith(MatrixCallers.Creator(ids)).CreateAsync($"users/{ids.User}/notifications");
+        var client = service.ClientWith(MatrixCallers.TokenOf(caller, ids, route.OnMe));
+        var before = await StoreSnapshot.TakeAsync(service.Services);
+
+        var response = await client.SendAsync(route.Build(ids, notificationId));
+        string body = await response.Content.ReadAsStringAsync();
+
+        var after = await StoreSnapshot.TakeAsync(service.Services);
+        string changes = after.ChangesSince(before);
+        string answer = $"{request} by '{caller}': {(int)response.StatusCode} {body}";
+        Assert.True((int)response.StatusCode == expected.Status, $"expected {expected}; {answer}");
+        if (expected.Status >= 400)
+        {
+            AssertGraphError(response, body, expected.Status, answer);
+            Assert.True(changes.Length == 0, $"a refused request changed the store ({changes}); {answer}");
+            return;
+        }
+
+        AssertEffect(route.Effect, expected, ids, notificationId, body, before, after, changes, answer);
+    }
+
+    private static void AssertGraphError(HttpResponseMessage response, string body, int status, string answer)
+    {
+        var error = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(GraphErrorCodes.ForStatus(status), error.ErrorCode());
+        Assert.False(string.IsNullOrWhiteSpace(error.ErrorMessage()), answer);
+        Assert.Equal(response.Headers.GetValues("request-id").Single(), error["error"]!["innerError"]!["request-id"]!.GetValue<string>());
+        if (status == (int)HttpStatusCode.Unauthorized)
+        {
+            Assert.Contains(response.Headers.WwwAuthenticate, challenge => challenge.Scheme == "Bearer");
+        }
+    }
+
+    private static void AssertEffect(MatrixEffect effect, CellExpectation expected, MatrixIdentities ids, string notificationId, string body,
+        StoreSnapshot before, StoreSnapshot after, string changes, string answer)
+    {
+        switch (effect)
+        {
+            case MatrixEffect.Read:
+                Assert.True(body.Contains(notificationId, StringComparison.Ordinal) == expected.SeesNotification, $"expected {expected}; {answer}");
+                Assert.True(changes.Length == 0, $"a read changed the store ({changes}); {answer}");
+                break;
+            case MatrixEffect.Count:
+                Assert.True(body.Trim() == (expected.SeesNotification ? "1" : "0"), $"expected {expected}; {answer}");
+                Assert.True(changes.Length == 0, $"a count changed the store ({changes}); {answer}");
+                break;
+            case MatrixEffect.Create:
+                string created = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+                Assert.True(after.Versions.ContainsKey(created) && !before.Versions.ContainsKey(created), $"not stored; {answer}");
+                break;
+            case MatrixEffect.Update:
+                Assert.True(after.Versions[notificationId] > before.Versions[notificationId], $"not changed; {answer}");
+                break;
+            case MatrixEffect.Delete:
+                Assert.False(after.Versions.ContainsKey(notificationId), $"not deleted; {answer}");
+                break;
+            case MatrixEffect.Link:
+                Assert.Contains(StoreSnapshot.Link(ids.User, notificationId), after.Links);
+                break;
+            case MatrixEffect.Unlink:
+                Assert.DoesNotContain(StoreSnapshot.Link(ids.User, notificationId), after.Links);
+                Assert.True(after.Versions.ContainsKey(notificationId), $"dismissing deleted the notification; {answer}");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(effect));
+        }
+    }
+}
