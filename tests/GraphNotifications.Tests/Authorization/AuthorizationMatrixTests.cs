@@ -37,6 +37,24 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
         Assert.All(table.Rows, row => Assert.False(string.IsNullOrWhiteSpace(row.Rule), $"{row.Request} states no rule"));
     }
 
+    [Fact]
+    public void No_cell_lets_a_spoiled_token_in_or_another_app_or_tenant_reach_the_notification()
+    {
+        var table = MatrixTable.FromDocument();
+        string[] spoiled = ["no token", "malformed", "expired", "not yet valid", "wrong audience", "wrong issuer", "bad signature", "alg none"];
+        string[] strangers = ["another app", "other tenant"];
+
+        foreach (var row in table.Rows)
+        {
+            var cells = table.Callers.Zip(row.Cells, (caller, cell) => (Caller: caller, Expected: CellExpectation.Parse(cell))).ToList();
+            Assert.All(cells.Where(c => spoiled.Contains(c.Caller)), c => Assert.Equal(401, c.Expected.Status));
+            // A stranger may create its own notifications, nothing more: it neither reads nor changes this one.
+            Assert.All(cells.Where(c => strangers.Contains(c.Caller)), c => Assert.True(
+                c.Expected.Status is 201 or 400 or 403 or 404 || (c.Expected.Status == 200 && !c.Expected.SeesNotification),
+                $"{row.Request} for '{c.Caller}': {c.Expected}"));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cells))]
     public async Task Each_cell_of_the_matrix_answers_as_documented(string request, string caller, string cell)

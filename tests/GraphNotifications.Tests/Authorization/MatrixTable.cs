@@ -15,55 +15,35 @@ public sealed record MatrixTable(IReadOnlyList<string> Callers, IReadOnlyList<Ma
 
     public static MatrixTable FromDocument() => Parse(File.ReadAllLines(DocumentPath));
 
-    /// <summary>The first table of the section, whose header starts with <c>| Request |</c> and ends with <c>| Rule |</c>.</summary>
+    /// <summary>The table of the section whose header starts with <c>| Request |</c> and ends with <c>| Rule |</c>.</summary>
     public static MatrixTable Parse(IReadOnlyList<string> lines)
     {
-        int start = IndexOf(lines, 0, line => line.Trim() == Section, $"no '{Section}' section");
-        int header = IndexOf(lines, start + 1, line => line.StartsWith("| Request |", StringComparison.Ordinal) || line.StartsWith("## ", StringComparison.Ordinal),
-            "no table whose header starts with '| Request |'");
-        if (lines[header].StartsWith("## ", StringComparison.Ordinal))
-        {
-            throw new FormatException($"{Section} of docs/security.md has no table whose header starts with '| Request |'.");
-        }
-
-        var names = Cells(lines[header]);
-        if (names[^1] != "Rule")
-        {
-            throw new FormatException("The matrix's last column must be 'Rule'.");
-        }
-
-        var rows = lines.Skip(header + 2)
-            .TakeWhile(line => line.StartsWith('|'))
-            .Select(line => Cells(line))
-            .Select(cells => cells.Count == names.Count
-                ? new MatrixRow(cells[0].Trim('`'), cells.Skip(1).Take(cells.Count - 2).ToList(), cells[^1])
-                : throw new FormatException($"A row of the matrix has {cells.Count} cells, the header {names.Count}: {string.Join(" | ", cells)}"))
+        var section = lines
+            .SkipWhile(line => line.Trim() != Section)
+            .Skip(1)
+            .TakeWhile(line => !line.StartsWith("## ", StringComparison.Ordinal))
             .ToList();
-        return new MatrixTable(names.Skip(1).Take(names.Count - 2).ToList(), rows);
-    }
+        var table = section
+            .SkipWhile(line => !line.StartsWith("| Request |", StringComparison.Ordinal))
+            .TakeWhile(line => line.StartsWith('|'))
+            .Select(Cells)
+            .ToList();
+        if (table.Count < 3 || table[0][^1] != "Rule")
+        {
+            throw new FormatException($"docs/security.md: '{Section}' has no table whose header is '| Request | <callers> | Rule |'.");
+        }
 
-    /// <summary>The expected answer of one cell.</summary>
-    public CellExpectation Cell(string request, string caller)
-    {
-        var row = Rows.Single(r => r.Request == request);
-        return CellExpectation.Parse(row.Cells[Callers.ToList().IndexOf(caller)]);
+        var names = table[0];
+        var rows = table.Skip(2)
+            .Select(cells => cells.Count == names.Count
+                ? new MatrixRow(cells[0].Trim('`'), cells[1..^1], cells[^1])
+                : throw new FormatException($"A row of the matrix has {cells.Count} cells, its header {names.Count}: {string.Join(" | ", cells)}"))
+            .ToList();
+        return new MatrixTable(names[1..^1], rows);
     }
 
     private static List<string> Cells(string line) =>
         line.Trim().Trim('|').Split('|').Select(cell => cell.Trim()).ToList();
-
-    private static int IndexOf(IReadOnlyList<string> lines, int from, Func<string, bool> match, string problem)
-    {
-        for (int i = from; i < lines.Count; i++)
-        {
-            if (match(lines[i]))
-            {
-                return i;
-            }
-        }
-
-        throw new FormatException($"docs/security.md: {problem}.");
-    }
 }
 
 /// <summary>A cell: a status, and for a 200 whether the answer holds the notification (<c>200</c>) or none of it (<c>200 ∅</c>).</summary>
