@@ -66,64 +66,63 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
         var client = service.ClientWith(MatrixCallers.TokenOf(caller, ids, route.OnMe));
         var before = await StoreSnapshot.TakeAsync(service.Services);
 
-        var response = await client.SendAsync(route.Build(ids, notificationId));
-        string body = await response.Content.ReadAsStringAsync();
+        var answer = await route.Read(await client.SendAsync(route.Build(ids, notificationId)));
 
         var after = await StoreSnapshot.TakeAsync(service.Services);
         string changes = after.ChangesSince(before);
-        string answer = $"{request} by '{caller}': {(int)response.StatusCode} {body}";
-        Assert.True((int)response.StatusCode == expected.Status, $"expected {expected}; {answer}");
+        string said = $"{request} by '{caller}': {answer}";
+        Assert.True(answer.Status == expected.Status, $"expected {expected}; {said}");
         if (expected.Status >= 400)
         {
-            AssertGraphError(response, body, expected.Status, answer);
-            Assert.True(changes.Length == 0, $"a refused request changed the store ({changes}); {answer}");
+            AssertGraphError(answer, said);
+            Assert.True(changes.Length == 0, $"a refused request changed the store ({changes}); {said}");
             return;
         }
 
-        AssertEffect(route.Effect, expected, ids, notificationId, body, before, after, changes, answer);
+        AssertEffect(route.Effect, expected, ids, notificationId, answer.Body, before, after, changes, said);
     }
 
-    private static void AssertGraphError(HttpResponseMessage response, string body, int status, string answer)
+    private static void AssertGraphError(MatrixAnswer answer, string said)
     {
-        var error = JsonNode.Parse(body)!.AsObject();
-        Assert.Equal(GraphErrorCodes.ForStatus(status), error.ErrorCode());
-        Assert.False(string.IsNullOrWhiteSpace(error.ErrorMessage()), answer);
-        Assert.Equal(response.Headers.GetValues("request-id").Single(), error["error"]!["innerError"]!["request-id"]!.GetValue<string>());
-        if (status == (int)HttpStatusCode.Unauthorized)
+        var error = JsonNode.Parse(answer.Body)!.AsObject();
+        Assert.Equal(GraphErrorCodes.ForStatus(answer.Status), error.ErrorCode());
+        Assert.False(string.IsNullOrWhiteSpace(error.ErrorMessage()), said);
+        Assert.Equal(answer.Header("request-id"), error["error"]!["innerError"]!["request-id"]!.GetValue<string>());
+        if (answer.Status == (int)HttpStatusCode.Unauthorized)
         {
-            Assert.Contains(response.Headers.WwwAuthenticate, challenge => challenge.Scheme == "Bearer");
+            Assert.StartsWith("Bearer", answer.Header("WWW-Authenticate") ?? string.Empty, StringComparison.Ordinal);
         }
     }
 
     private static void AssertEffect(MatrixEffect effect, CellExpectation expected, MatrixIdentities ids, string notificationId, string body,
-        StoreSnapshot before, StoreSnapshot after, string changes, string answer)
+        StoreSnapshot before, StoreSnapshot after, string changes, string said)
     {
         switch (effect)
         {
             case MatrixEffect.Read:
-                Assert.True(body.Contains(notificationId, StringComparison.Ordinal) == expected.SeesNotification, $"expected {expected}; {answer}");
-                Assert.True(changes.Length == 0, $"a read changed the store ({changes}); {answer}");
+                Assert.True(body.Contains(notificationId, StringComparison.Ordinal) == expected.SeesNotification, $"expected {expected}; {said}");
+                Assert.True(changes.Length == 0, $"a read changed the store ({changes}); {said}");
                 break;
             case MatrixEffect.Count:
-                Assert.True(body.Trim() == (expected.SeesNotification ? "1" : "0"), $"expected {expected}; {answer}");
-                Assert.True(changes.Length == 0, $"a count changed the store ({changes}); {answer}");
+                Assert.True(body.Trim() == (expected.SeesNotification ? "1" : "0"), $"expected {expected}; {said}");
+                Assert.True(changes.Length == 0, $"a count changed the store ({changes}); {said}");
                 break;
             case MatrixEffect.Create:
                 string created = JsonNode.Parse(body)!["id"]!.GetValue<string>();
-                Assert.True(after.Versions.ContainsKey(created) && !before.Versions.ContainsKey(created), $"not stored; {answer}");
+                Assert.True(after.Versions.ContainsKey(created) && !before.Versions.ContainsKey(created), $"not stored; {said}");
                 break;
             case MatrixEffect.Update:
-                Assert.True(after.Versions[notificationId] > before.Versions[notificationId], $"not changed; {answer}");
+                Assert.True(after.Versions[notificationId] > before.Versions[notificationId], $"not changed; {said}");
                 break;
             case MatrixEffect.Delete:
-                Assert.False(after.Versions.ContainsKey(notificationId), $"not deleted; {answer}");
+                Assert.False(after.Versions.ContainsKey(notificationId), $"not deleted; {said}");
                 break;
             case MatrixEffect.Link:
                 Assert.Contains(StoreSnapshot.Link(ids.User, notificationId), after.Links);
                 break;
             case MatrixEffect.Unlink:
                 Assert.DoesNotContain(StoreSnapshot.Link(ids.User, notificationId), after.Links);
-                Assert.True(after.Versions.ContainsKey(notificationId), $"dismissing deleted the notification; {answer}");
+                Assert.True(after.Versions.ContainsKey(notificationId), $"dismissing deleted the notification; {said}");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(effect));

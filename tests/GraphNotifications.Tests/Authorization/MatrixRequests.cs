@@ -21,6 +21,9 @@ public sealed record MatrixRequest(string Method, Func<MatrixIdentities, string,
     /// <summary>Whether the path is the caller's own (<c>/me</c>): the spoiled tokens are then the user's.</summary>
     public bool OnMe { get; init; }
 
+    /// <summary>How the answer is read from the response; a <c>$batch</c> row would read its inner request's.</summary>
+    public Func<HttpResponseMessage, Task<MatrixAnswer>> Read { get; init; } = MatrixAnswer.FromResponseAsync;
+
     public HttpRequestMessage Build(MatrixIdentities ids, string notificationId) => new(new HttpMethod(Method), Url(ids, notificationId))
     {
         Content = Body is null ? null : Bodies.Json(Body(notificationId)),
@@ -28,8 +31,9 @@ public sealed record MatrixRequest(string Method, Func<MatrixIdentities, string,
 }
 
 /// <summary>
-/// The matrix's rows, by the text of their first column in <c>docs/security.md</c>. A new route (<c>$batch</c>) is
-/// one entry here and one row there.
+/// The matrix's rows, by the text of their first column in <c>docs/security.md</c>. A new route is one entry here and
+/// one row there; a <c>$batch</c> row wraps its request in a batch (<see cref="MatrixRequest.Build"/>'s URL and body)
+/// and reads the inner answer (<see cref="MatrixRequest.Read"/>).
 /// </summary>
 public static class MatrixRequests
 {
