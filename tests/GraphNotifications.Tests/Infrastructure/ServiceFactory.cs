@@ -15,11 +15,14 @@ public abstract class ServiceFactoryBase : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         ConfigureStore(builder);
-        foreach (var (key, value) in TestTokens.BearerSettings())
+        foreach (var (key, value) in BearerSettings())
         {
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>The <c>Authentication:Schemes:Bearer</c> settings: by default, those that trust <see cref="TestTokens"/>.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> BearerSettings() => TestTokens.BearerSettings();
 
     /// <summary>A client that sends <paramref name="token"/> on every request (none when null).</summary>
     public HttpClient ClientWith(string? token)

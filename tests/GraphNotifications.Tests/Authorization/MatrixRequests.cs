@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using GraphNotifications.Tests.Infrastructure;
+
+namespace GraphNotifications.Tests.Authorization;
+
+/// <summary>What a request of the matrix does when it succeeds, and so what the store must show afterwards.</summary>
+public enum MatrixEffect
+{
+    Read,
+    Count,
+    Create,
+    Update,
+    Delete,
+    Link,
+    Unlink,
+}
+
+/// <summary>One row of the matrix as a request: its method, its URL for the cell's parties, and its body.</summary>
+public sealed record MatrixRequest(string Method, Func<MatrixIdentities, string, string> Url, MatrixEffect Effect, Func<string, JsonNode>? Body = null)
+{
+    /// <summary>Whether the path is the caller's own (<c>/me</c>): the spoiled tokens are then the user's.</summary>
+    public bool OnMe { get; init; }
+
+    /// <summary>How the answer is read from the response; a <c>$batch</c> row would read its inner request's.</summary>
+    public Func<HttpResponseMessage, Task<MatrixAnswer>> Read { get; init; } = MatrixAnswer.FromResponseAsync;
+
+    public HttpRequestMessage Build(MatrixIdentities ids, string notificationId) => new(new HttpMethod(Method), Url(ids, notificationId))
+    {
+        Content = Body is null ? null : Bodies.Json(Body(notificationId)),
+    };
+}
+
+/// <summary>
+/// The matrix's rows, by the text of their first column in <c>docs/security.md</c>. A new route is one entry here and
+/// one row there; a <c>$batch</c> row wraps its request in a batch (<see cref="MatrixRequest.Build"/>'s URL and body)
+/// and reads the inner answer (<see cref="MatrixRequest.Read"/>).
+/// </summary>
+public static class MatrixRequests
+{
+    private const string Root = "http://localhost/v1.0/";
+
+    public static IReadOnlyDictionary<string, MatrixRequest> All { get; } = new Dictionary<string, MatrixRequest>
+    {
+        ["POST /me/notifications"] = Me("POST", (_, _) => "me/notifications", MatrixEffect.Create, _ => Bodies.Minimal()),
+        ["POST /users/{user}/notifications"] = new("POST", (ids, _) => $"users/{ids.User}/notifications", MatrixEffect.Create, _ => Bodies.Minimal()),
+        ["POST /notifications"] = new("POST", (_, _) => "notifications", MatrixEffect.Create, _ => Bodies.Minimal()),
+
+        ["GET /me/notifications"] = Me("GET", (_, _) => "me/notifications", MatrixEffect.Read),
+        ["GET /users/{user}/notifications"] = new("GET", (ids, _) => $"users/{ids.User}/notifications", MatrixEffect.Read),
+        ["GET /notifications"] = new("GET", (_, _) => "notifications", MatrixEffect.Read),
+        ["GET /me/notifications/{id}"] = Me("GET", (_, id) => $"me/notifications/{id}", MatrixEffect.Read),
+        ["GET /users/{user}/notifications/{id}"] = new("GET", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Read),
+        ["GET /notifications/{id}"] = new("GET", (_, id) => $"notifications/{id}", MatrixEffect.Read),
+        ["GET /notifications('{id}')"] = new("GET", (_, id) => $"notifications('{id}')", MatrixEffect.Read),
+
+        ["PATCH /me/notifications/{id}"] = Me("PATCH", (_, id) => $"me/notifications/{id}", MatrixEffect.Update, _ => Change()),
+        ["PATCH /users/{user}/notifications/{id}"] = new("PATCH", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Update, _ => Change()),
+        ["PATCH /notifications/{id}"] = new("PATCH", (_, id) => $"notifications/{id}", MatrixEffect.Update, _ => Change()),
+
+        ["DELETE /me/notifications/{id}"] = Me("DELETE", (_, id) => $"me/notifications/{id}", MatrixEffect.Delete),
+        ["DELETE /users/{user}/notifications/{id}"] = new("DELETE", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Delete),
+        ["DELETE /notifications/{id}"] = new("DELETE", (_, id) => $"notifications/{id}", MatrixEffect.Delete),
+
+        ["POST /me/notifications/$ref"] = Me("POST", (_, _) => "me/notifications/$ref", MatrixEffect.Link, Reference),
+        ["POST /users/{user}/notifications/$ref"] = new("POST", (ids, _) => $"users/{ids.User}/notifications/$ref", MatrixEffect.Link, Reference),
+        ["GET /me/notifications/$ref"] = Me("GET", (_, _) => "me/notifications/$ref", MatrixEffect.Read),
+        ["GET /users/{user}/notifications/$ref"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/$ref", MatrixEffect.Read),
+        ["DELETE /me/notifications/{id}/$ref"] = Me("DELETE", (_, id) => $"me/notifications/{id}/$ref", MatrixEffect.Unlink),
+        ["DELETE /users/{user}/notifications/{id}/$ref"] = new("DELETE", (ids, id) => $"users/{ids.User}/notifications/{id}/$ref", MatrixEffect.Unlink),
+        ["DELETE /me/notifications/$ref?$id={url}"] = Me("DELETE", (_, id) => $"me/notifications/$ref?$id={Uri.EscapeDataString(UrlOf(id))}", MatrixEffect.Unlink),
+        ["DELETE /users/{user}/notifications/$ref?$id={url}"] = new("DELETE", (ids, id) => $"users/{ids.User}/notifications/$ref?$id={Uri.EscapeDataString(UrlOf(id))}", MatrixEffect.Unlink),
+
+        ["GET /me/notifications/$count"] = Me("GET", (_, _) => "me/notifications/$count", MatrixEffect.Count),
+        ["GET /users/{user}/notifications/$count"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/$count", MatrixEffect.Count),
+        ["GET /notifications/$count"] = new("GET", (_, _) => "notifications/$count", MatrixEffect.Count),
+
+        ["GET /me?$expand=notifications"] = Me("GET", (_, _) => "me?$expand=notifications", MatrixEffect.Read),
+        ["GET /users/{user}?$expand=notifications"] = new("GET", (ids, _) => $"users/{ids.User}?$expand=notifications", MatrixEffect.Read),
+    };
+
+    public static string UrlOf(string notificationId) => $"{Root}notifications('{notificationId}')";
+
+    private static MatrixRequest Me(string method, Func<MatrixIdentities, string, string> url, MatrixEffect effect, Func<string, JsonNode>? body = null) =>
+        new(method, url, effect, body) { OnMe = true };
+
+    private static JsonNode Change() => new JsonObject { ["groupName"] = "changed by the matrix" };
+
+    private static JsonNode Reference(string notificationId) => new JsonObject { ["@odata.id"] = UrlOf(notificationId) };
+}

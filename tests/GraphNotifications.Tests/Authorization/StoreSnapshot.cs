@@ -1,0 +1,32 @@
+using GraphNotifications.Api.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GraphNotifications.Tests.Authorization;
+
+/// <summary>Everything the store holds, as far as a request can change it: each notification's version, and each link.</summary>
+public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, IReadOnlySet<string> Links)
+{
+    public static async Task<StoreSnapshot> TakeAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var versions = await db.Notifications.AsNoTracking().ToDictionaryAsync(n => n.Id, n => n.Version);
+        var links = await db.Links.AsNoTracking().Select(l => l.UserId + " → " + l.NotificationId).ToListAsync();
+        return new StoreSnapshot(versions, links.ToHashSet(StringComparer.Ordinal));
+    }
+
+    public static string Link(string userId, string notificationId) => userId + " → " + notificationId;
+
+    /// <summary>What differs from <paramref name="before"/>, in words; empty when nothing does.</summary>
+    public string ChangesSince(StoreSnapshot before)
+    {
+        var changes = new List<string>();
+        changes.AddRange(Versions.Where(v => !before.Versions.TryGetValue(v.Key, out long was) || was != v.Value)
+            .Select(v => before.Versions.ContainsKey(v.Key) ? $"notification {v.Key} changed" : $"notification {v.Key} created"));
+        changes.AddRange(before.Versions.Keys.Where(id => !Versions.ContainsKey(id)).Select(id => $"notification {id} deleted"));
+        changes.AddRange(Links.Except(before.Links).Select(link => $"link {link} added"));
+        changes.AddRange(before.Links.Except(Links).Select(link => $"link {link} removed"));
+        return string.Join("; ", changes);
+    }
+}
