@@ -217,6 +217,8 @@ public sealed class QueryTests(QueryTests.Feed feed) : IClassFixture<QueryTests.
     [InlineData("$search=hello", HttpStatusCode.NotImplemented)]
     [InlineData("$compute=displayTimeToLive mul 2 as double", HttpStatusCode.NotImplemented)]
     [InlineData("$frobnicate=1", HttpStatusCode.BadRequest)]
+    [InlineData("$filter=priority has microsoft.graph.priority'High'", HttpStatusCode.BadRequest)]
+    [InlineData("$filter=not (priority has microsoft.graph.priority'None')", HttpStatusCode.BadRequest)]
     [InlineData("$top=1000", HttpStatusCode.BadRequest)]
     [InlineData("$top=-1", HttpStatusCode.BadRequest)]
     [InlineData("$skip=abc", HttpStatusCode.BadRequest)]

@@ -52,6 +52,13 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("'in' takes a value of a primitive or enumeration type on its left, not a complex value such as payload.");
         }
 
+        // 'has' tests flags, and priority is not a flags enumeration (None is 0, so "has None" would hold for every
+        // value); the stores also fail on it when priority is null. Graph's own enumerations answer it the same way.
+        if (filters.Any(f => Any(f, n => n is BinaryOperatorNode { OperatorKind: BinaryOperatorKind.Has } has && !IsFlags(has.Left))))
+        {
+            return GraphError.BadRequest("'has' tests the flags of a flags enumeration; priority is not one: use 'eq' or 'in' instead.");
+        }
+
         // Where a Boolean is required (the filter itself, a lambda's body), the null literal binds as a cast of null to
         // bool, which fails when the store evaluates it.
         if (filters.Any(f => IsNullLiteral(f) || Any(f, n => n is LambdaNode { Body: var body } && IsNullLiteral(body))))
@@ -79,6 +86,9 @@ public static class QueryOptionsCheck
     private static bool HasNestedOptions(PathSelectItem item) =>
         item.FilterOption is not null || item.OrderByOption is not null || item.TopOption is not null || item.SkipOption is not null
         || item.CountOption is not null || item.SearchOption is not null || item.SelectAndExpand is { AllSelected: false };
+
+    private static bool IsFlags(SingleValueNode left) =>
+        (left is ConvertNode convert ? convert.Source : left).TypeReference?.Definition is IEdmEnumType { IsFlags: true };
 
     private static bool ReadsDynamicProperty(QueryNode? node) =>
         Any(node, n => n is SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode);
