@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Batch;
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
@@ -20,6 +21,7 @@ var app = builder.Build();
 
 await app.Services.PrepareNotificationsStoreAsync();
 
+app.UseGraphBatch();
 app.UseGraphErrors();
 if (app.Environment.IsProduction())
 {

@@ -1,0 +1,89 @@
+using GraphNotifications.Api.Protocol;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace GraphNotifications.Api.Batch;
+
+/// <summary>
+/// A fresh <see cref="HttpContext"/> for one sub-request, as a server would make it for a request of its own: the
+/// sub-request's method, URL, headers and body; the batch's host, connection and identity (its
+/// <c>Authorization</c> header, whatever the sub-request's headers say); its own DI scope and a buffered response.
+/// </summary>
+internal static class SubRequestContext
+{
+    // Set by the batch, not by the sub-request: who calls and where, and what describes the body's framing.
+    private static readonly string[] BatchOwnedHeaders =
+        [HeaderNames.Authorization, HeaderNames.Host, HeaderNames.ContentLength, HeaderNames.TransferEncoding, HeaderNames.Connection];
+
+    public static (HttpContext Context, BufferedResponseFeature Response) Create(
+        HttpContext outer, BatchRequestItem request, SubRequestTarget? target, byte[] body, IServiceProvider services)
+    {
+        IHeaderDictionary headers = new HeaderDictionary();
+        foreach (var (name, value) in request.Headers)
+        {
+            if (!BatchOwnedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                headers.Append(name, value);
+            }
+        }
+
+        headers.Host = outer.Request.Headers.Host;
+        if (outer.Request.Headers.Authorization.Count > 0)
+        {
+            headers.Authorization = outer.Request.Headers.Authorization;
+        }
+
+        if (body.Length > 0)
+        {
+            headers.ContentLength = body.Length;
+        }
+
+        var path = target?.Path ?? PathString.Empty;
+        var query = target?.Query ?? QueryString.Empty;
+        var features = new FeatureCollection();
+        features.Set<IHttpRequestFeature>(new HttpRequestFeature
+        {
+            Protocol = outer.Request.Protocol,
+            Scheme = outer.Request.Scheme,
+            Method = request.Method,
+            PathBase = outer.Request.PathBase,
+            Path = path,
+            QueryString = query.Value ?? string.Empty,
+            RawTarget = outer.Request.PathBase.Add(path).ToUriComponent() + query.ToUriComponent(),
+            Headers = headers,
+            Body = new MemoryStream(body, writable: false),
+        });
+        features.Set<IHttpRequestBodyDetectionFeature>(new BodyDetection(body.Length > 0));
+        var response = new BufferedResponseFeature();
+        features.Set<IHttpResponseFeature>(response);
+        features.Set<IHttpResponseBodyFeature>(response);
+        features.Set<IHttpConnectionFeature>(new HttpConnectionFeature
+        {
+            ConnectionId = outer.Connection.Id,
+            RemoteIpAddress = outer.Connection.RemoteIpAddress,
+            RemotePort = outer.Connection.RemotePort,
+            LocalIpAddress = outer.Connection.LocalIpAddress,
+            LocalPort = outer.Connection.LocalPort,
+        });
+        features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = outer.RequestAborted });
+        features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = services });
+        return (new DefaultHttpContext(features), response);
+    }
+
+    /// <summary>
+    /// Stamps a response the batch answers itself (a dependency failed, the url was refused) with the headers the
+    /// pipeline puts on every response.
+    /// </summary>
+    public static void StampHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers[RequestIds.RequestIdHeader] = RequestIds.RequestId(context);
+        headers[RequestIds.ClientRequestIdHeader] = RequestIds.ClientRequestId(context);
+        headers["OData-Version"] = "4.0";
+    }
+
+    private sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody { get; } = canHaveBody;
+    }
+}
