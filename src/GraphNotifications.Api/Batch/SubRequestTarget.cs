@@ -12,11 +12,14 @@ public sealed record SubRequestTarget(PathString Path, QueryString Query)
     public static SubRequestTarget? Resolve(HttpRequest outer, string version, string url, out string? problem)
     {
         problem = null;
-        if (!url.All(c => c is > ' ' and <= '~'))
+        if (url.Any(char.IsControl))
         {
-            problem = $"The url '{url}' must be percent-encoded ASCII without spaces.";
+            problem = "The url must not contain control characters.";
             return null;
         }
+
+        // Graph's own batch examples leave spaces in $filter unencoded; a server would refuse them on the wire.
+        url = Encode(url);
 
         string pathAndQuery;
         if (!url.StartsWith('/') && Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme.Length > 1)
@@ -69,5 +72,24 @@ public sealed record SubRequestTarget(PathString Path, QueryString Query)
         }
 
         return target;
+    }
+
+    /// <summary>Percent-encodes what cannot stand in a request target (spaces, non-ASCII), leaving the rest as sent.</summary>
+    private static string Encode(string url)
+    {
+        var encoded = new System.Text.StringBuilder(url.Length);
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.Value is > ' ' and <= '~')
+            {
+                encoded.Append((char)rune.Value);
+            }
+            else
+            {
+                encoded.Append(Uri.EscapeDataString(rune.ToString()));
+            }
+        }
+
+        return encoded.ToString();
     }
 }
