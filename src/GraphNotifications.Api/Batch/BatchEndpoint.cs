@@ -11,6 +11,12 @@ internal static partial class BatchEndpoint
 {
     public static async Task HandleAsync(HttpContext context, RequestDelegate pipeline, string version)
     {
+        if (SubRequestContext.IsSubRequest(context))
+        {
+            await GraphErrorWriter.WriteAsync(context, GraphError.BadRequest("A batch cannot contain another batch."));
+            return;
+        }
+
         if (!SubRequestBody.IsJson(context.Request.ContentType))
         {
             await GraphErrorWriter.WriteAsync(context, new GraphError(StatusCodes.Status415UnsupportedMediaType, GraphErrorCodes.UnsupportedMediaType,

@@ -86,6 +86,11 @@ internal sealed partial class BatchRunner(HttpContext outer, RequestDelegate pip
     {
         var target = SubRequestTarget.Resolve(outer.Request, version, request.Url, out string? problem);
         byte[]? body = target is null ? null : SubRequestBody.Encode(request, out problem);
+        if (body is not null && SubRequestContext.UnsendableHeader(request) is { } header)
+        {
+            (body, problem) = (null, $"Request '{request.Id}': the header '{header}' cannot be sent (a name that is no HTTP token, or control characters in its value).");
+        }
+
         if (target is null || body is null)
         {
             return await AnswerAsync(request, GraphError.BadRequest(problem!));

@@ -12,6 +12,8 @@ namespace GraphNotifications.Api.Batch;
 internal static class SubRequestContext
 {
     // Set by the batch, not by the sub-request: who calls and where, and what describes the body's framing.
+    private const string SubRequestItem = "GraphNotifications.BatchRequestId";
+
     private static readonly string[] BatchOwnedHeaders =
         [HeaderNames.Authorization, HeaderNames.Host, HeaderNames.ContentLength, HeaderNames.TransferEncoding, HeaderNames.Connection];
 
@@ -67,8 +69,24 @@ internal static class SubRequestContext
         });
         features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = outer.RequestAborted });
         features.Set<IServiceProvidersFeature>(new ServiceProvidersFeature { RequestServices = services });
-        return (new DefaultHttpContext(features), response);
+        var context = new DefaultHttpContext(features);
+        context.Items[SubRequestItem] = request.Id;
+        return (context, response);
     }
+
+    /// <summary>Whether the request is one of a batch (a batch inside a batch is refused, however its URL is spelled).</summary>
+    public static bool IsSubRequest(HttpContext context) => context.Items.ContainsKey(SubRequestItem);
+
+    /// <summary>
+    /// A header a server would refuse on the wire (a name that is no token, a value with control characters);
+    /// null when every header could have been sent.
+    /// </summary>
+    public static string? UnsendableHeader(BatchRequestItem request) => request.Headers
+        .Where(h => h.Key.Length == 0 || !h.Key.All(IsTokenChar) || h.Value.Any(c => char.IsControl(c) && c != '\t'))
+        .Select(h => h.Key)
+        .FirstOrDefault();
+
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     /// <summary>
     /// Stamps a response the batch answers itself (a dependency failed, the url was refused) with the headers the

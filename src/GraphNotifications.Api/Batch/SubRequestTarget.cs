@@ -57,15 +57,16 @@ public sealed record SubRequestTarget(PathString Path, QueryString Query)
         int queryStart = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         string path = queryStart < 0 ? pathAndQuery : pathAndQuery[..queryStart];
         string query = queryStart < 0 ? string.Empty : pathAndQuery[queryStart..];
-        var segments = path.Split('/');
+        var target = new SubRequestTarget(PathString.FromUriComponent($"/{version}{path}"), QueryString.FromUriComponent(query));
+        // Read as the router will read them: decoded.
+        var segments = target.Path.Value!.Split('/');
         if (segments.Any(s => s is "." or ".."))
         {
             problem = $"The url '{url}' must not have '.' or '..' segments.";
             return null;
         }
 
-        var target = new SubRequestTarget(PathString.FromUriComponent($"/{version}{path}"), QueryString.FromUriComponent(query));
-        if (segments[^1].Equals("$batch", StringComparison.OrdinalIgnoreCase))
+        if (segments.Any(s => s.Equals("$batch", StringComparison.OrdinalIgnoreCase)))
         {
             problem = "A batch cannot contain another batch.";
             return null;

@@ -199,6 +199,9 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
     [InlineData("ftp://localhost/v1.0/me/notifications")]
     [InlineData("http://localhost/health/live")]
     [InlineData("/$batch")]
+    [InlineData("%24batch")]
+    [InlineData("http://localhost/beta/$BATCH/")]
+    [InlineData("me/%2e%2e/%2e%2e/health/live")]
     [InlineData("../health/live")]
     [InlineData("me/notifications#fragment")]
     public async Task A_url_that_is_not_a_request_of_this_service_is_a_400_for_that_request_only(string url)
@@ -244,6 +247,34 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
         var created = (await response.ReadObjectAsync())["responses"]![0]!.AsObject();
         Assert.Equal(201, created.Status());
         Assert.StartsWith("http://localhost/beta/", created.Header("Location"));
+    }
+
+    [Theory]
+    [InlineData("$batch")]
+    [InlineData("%24batch")]
+    [InlineData("http://localhost/v1.0/%24BATCH/")]
+    public async Task A_batch_inside_a_batch_is_a_400_for_that_request(string url)
+    {
+        var user = service.Delegated("batch-nested-user", "batch-nested-app");
+        var inner = new JsonObject { ["requests"] = new JsonArray(Request("i", "POST", "me/notifications", Bodies.Minimal())) };
+
+        var responses = await user.BatchAsync(Request("nested", "POST", url, inner));
+
+        Assert.Equal(400, responses["nested"].Status());
+        Assert.Equal(0, await user.CountAsync("me/notifications"));
+    }
+
+    [Theory]
+    [InlineData("X-Bad Name", "v")]
+    [InlineData("Prefer", "return=minimal\r\nX-Injected: 1")]
+    public async Task A_header_a_server_would_refuse_is_a_400_for_that_request(string name, string value)
+    {
+        var user = service.Delegated("batch-header-user", "batch-header-app");
+
+        var responses = await user.BatchAsync(Request("1", "POST", "me/notifications", Bodies.Minimal(), headers: new() { [name] = value }));
+
+        Assert.Equal(400, responses["1"].Status());
+        Assert.Equal(0, await user.CountAsync("me/notifications"));
     }
 
     [Fact]
