@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace GraphNotifications.Api.Batch;
@@ -10,11 +11,14 @@ namespace GraphNotifications.Api.Batch;
 /// </summary>
 internal static class BatchResponseWriter
 {
+    // As GraphErrorWriter: readable quotes and markup in the JSON (served with nosniff, never as HTML).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, IReadOnlyList<BatchRequestItem> requests, IReadOnlyDictionary<string, BatchResponseItem> responses)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        await using var json = new Utf8JsonWriter(context.Response.Body, WriterOptions);
         json.WriteStartObject();
         json.WriteStartArray("responses");
         foreach (var request in requests)
