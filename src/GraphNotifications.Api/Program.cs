@@ -21,6 +21,7 @@ var app = builder.Build();
 
 await app.Services.PrepareNotificationsStoreAsync();
 
+// First: $batch runs each of its requests through everything below.
 app.UseGraphBatch();
 app.UseGraphErrors();
 if (app.Environment.IsProduction())
