@@ -1,4 +1,5 @@
 using GraphNotifications.Api.ApiDescription;
+using GraphNotifications.Api.Batch;
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
@@ -22,6 +23,8 @@ var app = builder.Build();
 
 await app.Services.PrepareNotificationsStoreAsync();
 
+// First: $batch runs each of its requests through everything below.
+app.UseGraphBatch();
 app.UseGraphErrors();
 if (app.Environment.IsProduction())
 {

@@ -16,6 +16,7 @@ public static class GraphErrorCodes
     public const string PreconditionFailed = "preconditionFailed";
     public const string PayloadTooLarge = "payloadTooLarge";
     public const string UnsupportedMediaType = "unsupportedMediaType";
+    public const string FailedDependency = "failedDependency";
     public const string TooManyRequests = "tooManyRequests";
     public const string InternalServerError = "internalServerError";
     public const string NotImplemented = "notImplemented";
@@ -40,6 +41,7 @@ public static class GraphErrorCodes
         StatusCodes.Status412PreconditionFailed => PreconditionFailed,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status424FailedDependency => FailedDependency,
         StatusCodes.Status429TooManyRequests => TooManyRequests,
         StatusCodes.Status501NotImplemented => NotImplemented,
         StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,

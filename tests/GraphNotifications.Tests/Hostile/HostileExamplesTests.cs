@@ -19,6 +19,8 @@ public sealed class HostileExamplesTests(HostileFixture fixture) : IClassFixture
 
     private static HostileRequest Post(byte[] body) => HostileRequest.Raw("POST", Feed, Principal.Delegated, body);
 
+    private static HostileRequest Batch(string json) => HostileRequest.Json("POST", "v1.0/$batch", Principal.Delegated, json);
+
     private static HostileRequest Get(string url, Principal principal = Principal.Delegated) => new("GET", url, principal);
 
     private static HostileRequest Query(string url) => new("GET", url, Principal.AppOnly, Shared: true);
@@ -127,7 +129,9 @@ public sealed class HostileExamplesTests(HostileFixture fixture) : IClassFixture
 
         // Odd path segments and verbs.
         ["$value of a feed"] = new(Get("v1.0/me/notifications/$value"), 404),
-        ["$batch"] = new(new HostileRequest("POST", "v1.0/$batch", Principal.Delegated), 405),
+        ["$batch without a body"] = new(new HostileRequest("POST", "v1.0/$batch", Principal.Delegated), 415),
+        ["$batch with a dependency cycle"] = new(Batch("""{"requests":[{"id":"a","method":"GET","url":"me","dependsOn":["b"]},{"id":"b","method":"GET","url":"me","dependsOn":["a"]}]}"""), 400),
+        ["$batch nested 100 levels deep"] = new(Batch("""{"requests":[{"id":"a","method":"POST","url":"me/notifications","headers":{"Content-Type":"application/json"},"body":""" + new string('[', 100) + new string(']', 100) + "}]}"), 400),
         ["an empty segment"] = new(Get("v1.0//me/notifications"), 404),
         ["encoded dot segments (resolved before routing, as Kestrel does)"] = new(Get("v1.0/me/notifications/%2e%2e/%2e%2e/$metadata"), 200),
         ["an unknown version"] = new(Get("v2/me/notifications"), 404),
