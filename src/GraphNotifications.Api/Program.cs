@@ -1,5 +1,6 @@
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Idempotency;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Operations;
@@ -14,6 +15,7 @@ builder.Services.AddGraphIdentity();
 builder.Services.AddGraphLimits();
 builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
+builder.Services.AddIdempotentRetries();
 builder.Services.AddGraphHealthChecks();
 
 var app = builder.Build();
