@@ -6,9 +6,11 @@ using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Operations;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+builder.AddGraphTelemetry();
 
 builder.Services.AddGraphErrors();
 builder.Services.AddGraphIdentity();
