@@ -71,6 +71,9 @@ public sealed class StoreMetricsInterceptor(GraphMetrics metrics) : SaveChangesI
                 case (Notification, EntityState.Added):
                     pending.Notifications++;
                     break;
+                case (Notification, EntityState.Deleted):
+                    pending.NotificationsDeleted++;
+                    break;
                 case (UserNotificationLink, EntityState.Added):
                     pending.LinksCreated++;
                     break;
@@ -90,7 +93,12 @@ public sealed class StoreMetricsInterceptor(GraphMetrics metrics) : SaveChangesI
             _pending.Remove(context);
             metrics.NotificationsCreated(pending.Notifications);
             metrics.LinksCreated(pending.LinksCreated);
-            metrics.LinksRemoved(pending.LinksRemoved);
+            // Links deleted with their notification (the in-memory store deletes them one by one; a database by its
+            // foreign key) are not dismissals.
+            if (pending.NotificationsDeleted == 0)
+            {
+                metrics.LinksRemoved(pending.LinksRemoved);
+            }
         }
     }
 
@@ -109,5 +117,7 @@ public sealed class StoreMetricsInterceptor(GraphMetrics metrics) : SaveChangesI
         public int LinksCreated { get; set; }
 
         public int LinksRemoved { get; set; }
+
+        public int NotificationsDeleted { get; set; }
     }
 }
