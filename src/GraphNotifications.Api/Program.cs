@@ -2,14 +2,17 @@ using GraphNotifications.Api.ApiDescription;
 using GraphNotifications.Api.Batch;
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Idempotency;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Operations;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+builder.AddGraphTelemetry();
 
 builder.Services.AddGraphErrors();
 builder.Services.AddGraphIdentity();
@@ -17,6 +20,7 @@ builder.Services.AddGraphLimits();
 builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
 builder.Services.AddGraphNegotiation();
+builder.Services.AddIdempotentRetries();
 builder.Services.AddGraphHealthChecks();
 
 var app = builder.Build();

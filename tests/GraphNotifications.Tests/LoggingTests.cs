@@ -38,20 +38,64 @@ public sealed class LoggingTests(ServiceFactory service) : IClassFixture<Service
         Assert.DoesNotContain(sink.Lines, line => line.Contains(token[..40], StringComparison.Ordinal));
     }
 
-    public sealed class CapturingLoggerProvider : ILoggerProvider
+    [Fact]
+    public async Task Every_log_line_written_while_a_request_runs_carries_its_request_id()
     {
+        var sink = new CapturingLoggerProvider();
+        using var logged = service.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddLogging(logging => logging
+                .AddProvider(sink)
+                .AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Information))));
+        var client = logged.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Delegated("logging-user-2", "logging-app-2"));
+
+        var response = await client.PostAsync("me/notifications", Bodies.Minimal());
+        string requestId = response.Headers.GetValues("request-id").Single();
+
+        // The endpoint's own lines (routing, MVC) are written inside the request: each names the request-id.
+        var during = sink.Entries.Where(e => e.Category.StartsWith("Microsoft.AspNetCore.Routing", StringComparison.Ordinal)
+            && e.Scopes.TryGetValue("request-id", out var id) && Equals(id, requestId)).ToList();
+        Assert.NotEmpty(during);
+    }
+
+    public sealed record Entry(string Category, string Message, IReadOnlyDictionary<string, object?> Scopes);
+
+    public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
         public ConcurrentQueue<string> Lines { get; } = new();
 
+        public ConcurrentQueue<Entry> Entries { get; } = new();
+
         public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
 
         public void Dispose()
         {
         }
 
+        private Dictionary<string, object?> CurrentScopes()
+        {
+            var values = new Dictionary<string, object?>();
+            _scopes.ForEachScope((scope, state) =>
+            {
+                if (scope is IEnumerable<KeyValuePair<string, object>> pairs)
+                {
+                    foreach (var (key, value) in pairs)
+                    {
+                        state[key] = value;
+                    }
+                }
+            }, values);
+            return values;
+        }
+
         private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
+                where TState : notnull => provider._scopes.Push(state);
 
             public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
@@ -60,6 +104,7 @@ public sealed class LoggingTests(ServiceFactory service) : IClassFixture<Service
                 if (IsEnabled(logLevel))
                 {
                     provider.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+                    provider.Entries.Enqueue(new Entry(category, formatter(state, exception), provider.CurrentScopes()));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Idempotency;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Routing;
@@ -36,6 +37,7 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
 
     [ODataRoute("POST", "notifications")]
     [NotificationBody(BodyMode.Create)]
+    [Idempotent]
     public async Task<IActionResult> Post([FromBody] Notification? notification, CancellationToken cancellationToken)
     {
         if (notification is null || !ModelState.IsValid)

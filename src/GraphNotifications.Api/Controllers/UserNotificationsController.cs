@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Idempotency;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
@@ -62,6 +63,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("POST", "me/notifications")]
     [ODataRoute("POST", "users/{userId}/notifications")]
     [NotificationBody(BodyMode.Create)]
+    [Idempotent]
     public async Task<IActionResult> Post(string? userId, [FromBody] Notification? notification, CancellationToken cancellationToken)
     {
         if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
@@ -140,6 +142,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
 
     [ODataRoute("POST", "me/notifications/$ref")]
     [ODataRoute("POST", "users/{userId}/notifications/$ref")]
+    [Idempotent]
     public async Task<IActionResult> CreateRef(string? userId, CancellationToken cancellationToken)
     {
         if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)

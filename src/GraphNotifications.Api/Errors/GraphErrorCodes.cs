@@ -15,6 +15,7 @@ public static class GraphErrorCodes
     public const string Conflict = "conflict";
     public const string PreconditionFailed = "preconditionFailed";
     public const string PayloadTooLarge = "payloadTooLarge";
+    public const string UnprocessableEntity = "unprocessableEntity";
     public const string UnsupportedMediaType = "unsupportedMediaType";
     public const string FailedDependency = "failedDependency";
     public const string TooManyRequests = "tooManyRequests";
@@ -42,6 +43,7 @@ public static class GraphErrorCodes
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status424FailedDependency => FailedDependency,
+        StatusCodes.Status422UnprocessableEntity => UnprocessableEntity,
         StatusCodes.Status429TooManyRequests => TooManyRequests,
         StatusCodes.Status501NotImplemented => NotImplemented,
         StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Telemetry;
 
 namespace GraphNotifications.Api.Errors;
 
@@ -15,6 +16,7 @@ public static class GraphErrorWriter
 
     public static async Task WriteAsync(HttpContext context, GraphError error)
     {
+        context.RequestServices?.GetService<GraphMetrics>()?.Rejected(error);
         var response = context.Response;
         response.StatusCode = error.StatusCode;
         response.ContentType = ContentType;

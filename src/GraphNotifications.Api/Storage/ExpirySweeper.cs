@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Api.Storage;
@@ -11,6 +12,7 @@ public sealed partial class ExpirySweeper(
     IServiceScopeFactory scopes,
     IOptions<ExpirySweepOptions> options,
     TimeProvider clock,
+    GraphMetrics metrics,
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
     /// <summary>One sweep: batches until one is not full. Returns how many notifications it deleted.</summary>
@@ -28,6 +30,7 @@ public sealed partial class ExpirySweeper(
         }
         while (removed == batchSize);
 
+        metrics.ExpirationsSwept(total);
         if (total > 0)
         {
             LogSwept(logger, total);

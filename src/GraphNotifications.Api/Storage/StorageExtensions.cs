@@ -51,8 +51,8 @@ public static class StorageExtensions
 
     /// <summary>
     /// Brings the store's schema up to date (EF Core migrations of the provider's context) before the first request.
-    /// Instances that start together on one PostgreSQL database are safe: EF Core holds a lock on the migrations
-    /// history while it applies them, so one instance migrates and the others find the schema current.
+    /// Instances that start together on one PostgreSQL database are safe: <see cref="MigrationLock"/> lets one
+    /// instance migrate, and the others then find the schema current.
     /// </summary>
     public static async Task PrepareNotificationsStoreAsync(this IServiceProvider services)
     {
@@ -60,7 +60,7 @@ public static class StorageExtensions
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         if (db.Database.IsRelational())
         {
-            await db.Database.MigrateAsync();
+            await MigrationLock.MigrateAsync(db.Database);
             if (db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");

@@ -1,0 +1,71 @@
+using GraphNotifications.Api.Storage;
+using Microsoft.EntityFrameworkCore;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace GraphNotifications.Api.Telemetry;
+
+public static class TelemetryExtensions
+{
+    /// <summary>
+    /// OpenTelemetry: traces of ASP.NET Core requests and of EF Core commands; metrics of requests per route (ASP.NET
+    /// Core's), of the runtime and of the service (<see cref="GraphMetrics"/>); exported as <c>Telemetry:Exporter</c> says.
+    /// </summary>
+    public static WebApplicationBuilder AddGraphTelemetry(this WebApplicationBuilder builder)
+    {
+        var exporter = ExporterOf(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton<GraphMetrics>();
+        services.AddSingleton<StoreMetricsInterceptor>();
+        // Each provider has its own context type (and options); the interceptor joins whichever the service runs.
+        services.ConfigureDbContext<SqliteNotificationsDbContext>((sp, db) => db.AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
+        services.ConfigureDbContext<PostgresNotificationsDbContext>((sp, db) => db.AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
+        services.ConfigureDbContext<InMemoryNotificationsDbContext>((sp, db) => db.AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(GraphMetrics.MeterName))
+            .WithTracing(tracing =>
+            {
+                // Probes would be most of the traces and say nothing.
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+                    .AddEntityFrameworkCoreInstrumentation();
+                _ = exporter switch
+                {
+                    TelemetryExporter.Console => tracing.AddConsoleExporter(),
+                    TelemetryExporter.Otlp => tracing.AddOtlpExporter(),
+                    _ => tracing,
+                };
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(GraphMetrics.MeterName);
+                _ = exporter switch
+                {
+                    TelemetryExporter.Console => metrics.AddConsoleExporter(),
+                    TelemetryExporter.Otlp => metrics.AddOtlpExporter(),
+                    _ => metrics,
+                };
+            });
+
+        // Logs already reach the console through the default logger; OTLP carries them, with their scopes (the
+        // request-id), to the collector beside the traces.
+        if (exporter == TelemetryExporter.Otlp)
+        {
+            telemetry.WithLogging(logging => logging.AddOtlpExporter(), options =>
+            {
+                options.IncludeScopes = true;
+                options.IncludeFormattedMessage = true;
+            });
+        }
+
+        return builder;
+    }
+
+    private static TelemetryExporter ExporterOf(IConfiguration configuration) =>
+        configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.Exporter
+        ?? (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ? TelemetryExporter.None : TelemetryExporter.Otlp);
+}
