@@ -55,6 +55,16 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
         }
     }
 
+    [Fact]
+    public void A_batch_gives_each_caller_what_the_request_it_carries_gives_sent_alone()
+    {
+        var rows = MatrixTable.FromDocument().Rows.ToDictionary(row => row.Request, StringComparer.Ordinal);
+        var batches = MatrixRequests.All.Where(request => request.Value.Carries is not null).ToList();
+
+        Assert.NotEmpty(batches);
+        Assert.All(batches, batch => Assert.Equal(rows[batch.Value.Carries!].Cells, rows[batch.Key].Cells));
+    }
+
     [Theory]
     [MemberData(nameof(Cells))]
     public async Task Each_cell_of_the_matrix_answers_as_documented(string request, string caller, string cell)

@@ -16,34 +16,38 @@ public enum MatrixEffect
 }
 
 /// <summary>One row of the matrix as a request: its method, its URL for the cell's parties, and its body.</summary>
-public sealed record MatrixRequest(string Method, Func<MatrixIdentities, string, string> Url, MatrixEffect Effect, Func<string, JsonNode>? Body = null)
+public sealed record MatrixRequest(
+    string Method, Func<MatrixIdentities, string, string> Url, MatrixEffect Effect, Func<MatrixIdentities, string, JsonNode>? Body = null)
 {
     /// <summary>Whether the path is the caller's own (<c>/me</c>): the spoiled tokens are then the user's.</summary>
     public bool OnMe { get; init; }
 
-    /// <summary>How the answer is read from the response; a <c>$batch</c> row would read its inner request's.</summary>
+    /// <summary>How the answer is read from the response; a <c>$batch</c> row reads its inner request's.</summary>
     public Func<HttpResponseMessage, Task<MatrixAnswer>> Read { get; init; } = MatrixAnswer.FromResponseAsync;
+
+    /// <summary>For a <c>$batch</c> row, the row of the request it carries, whose cells it must repeat.</summary>
+    public string? Carries { get; init; }
 
     public HttpRequestMessage Build(MatrixIdentities ids, string notificationId) => new(new HttpMethod(Method), Url(ids, notificationId))
     {
-        Content = Body is null ? null : Bodies.Json(Body(notificationId)),
+        Content = Body is null ? null : Bodies.Json(Body(ids, notificationId)),
     };
 }
 
 /// <summary>
 /// The matrix's rows, by the text of their first column in <c>docs/security.md</c>. A new route is one entry here and
-/// one row there; a <c>$batch</c> row wraps its request in a batch (<see cref="MatrixRequest.Build"/>'s URL and body)
-/// and reads the inner answer (<see cref="MatrixRequest.Read"/>).
+/// one row there; a <c>$batch</c> row carries another row's request in a batch (<see cref="MatrixBatch"/>) and reads
+/// the answer inside it.
 /// </summary>
 public static class MatrixRequests
 {
     private const string Root = "http://localhost/v1.0/";
 
-    public static IReadOnlyDictionary<string, MatrixRequest> All { get; } = new Dictionary<string, MatrixRequest>
+    public static IReadOnlyDictionary<string, MatrixRequest> All { get; } = WithBatches(new Dictionary<string, MatrixRequest>
     {
-        ["POST /me/notifications"] = Me("POST", (_, _) => "me/notifications", MatrixEffect.Create, _ => Bodies.Minimal()),
-        ["POST /users/{user}/notifications"] = new("POST", (ids, _) => $"users/{ids.User}/notifications", MatrixEffect.Create, _ => Bodies.Minimal()),
-        ["POST /notifications"] = new("POST", (_, _) => "notifications", MatrixEffect.Create, _ => Bodies.Minimal()),
+        ["POST /me/notifications"] = Me("POST", (_, _) => "me/notifications", MatrixEffect.Create, (_, _) => Bodies.Minimal()),
+        ["POST /users/{user}/notifications"] = new("POST", (ids, _) => $"users/{ids.User}/notifications", MatrixEffect.Create, (_, _) => Bodies.Minimal()),
+        ["POST /notifications"] = new("POST", (_, _) => "notifications", MatrixEffect.Create, (_, _) => Bodies.Minimal()),
 
         ["GET /me/notifications"] = Me("GET", (_, _) => "me/notifications", MatrixEffect.Read),
         ["GET /users/{user}/notifications"] = new("GET", (ids, _) => $"users/{ids.User}/notifications", MatrixEffect.Read),
@@ -53,16 +57,16 @@ public static class MatrixRequests
         ["GET /notifications/{id}"] = new("GET", (_, id) => $"notifications/{id}", MatrixEffect.Read),
         ["GET /notifications('{id}')"] = new("GET", (_, id) => $"notifications('{id}')", MatrixEffect.Read),
 
-        ["PATCH /me/notifications/{id}"] = Me("PATCH", (_, id) => $"me/notifications/{id}", MatrixEffect.Update, _ => Change()),
-        ["PATCH /users/{user}/notifications/{id}"] = new("PATCH", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Update, _ => Change()),
-        ["PATCH /notifications/{id}"] = new("PATCH", (_, id) => $"notifications/{id}", MatrixEffect.Update, _ => Change()),
+        ["PATCH /me/notifications/{id}"] = Me("PATCH", (_, id) => $"me/notifications/{id}", MatrixEffect.Update, (_, _) => Change()),
+        ["PATCH /users/{user}/notifications/{id}"] = new("PATCH", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Update, (_, _) => Change()),
+        ["PATCH /notifications/{id}"] = new("PATCH", (_, id) => $"notifications/{id}", MatrixEffect.Update, (_, _) => Change()),
 
         ["DELETE /me/notifications/{id}"] = Me("DELETE", (_, id) => $"me/notifications/{id}", MatrixEffect.Delete),
         ["DELETE /users/{user}/notifications/{id}"] = new("DELETE", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Delete),
         ["DELETE /notifications/{id}"] = new("DELETE", (_, id) => $"notifications/{id}", MatrixEffect.Delete),
 
-        ["POST /me/notifications/$ref"] = Me("POST", (_, _) => "me/notifications/$ref", MatrixEffect.Link, Reference),
-        ["POST /users/{user}/notifications/$ref"] = new("POST", (ids, _) => $"users/{ids.User}/notifications/$ref", MatrixEffect.Link, Reference),
+        ["POST /me/notifications/$ref"] = Me("POST", (_, _) => "me/notifications/$ref", MatrixEffect.Link, (_, id) => Reference(id)),
+        ["POST /users/{user}/notifications/$ref"] = new("POST", (ids, _) => $"users/{ids.User}/notifications/$ref", MatrixEffect.Link, (_, id) => Reference(id)),
         ["GET /me/notifications/$ref"] = Me("GET", (_, _) => "me/notifications/$ref", MatrixEffect.Read),
         ["GET /users/{user}/notifications/$ref"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/$ref", MatrixEffect.Read),
         ["DELETE /me/notifications/{id}/$ref"] = Me("DELETE", (_, id) => $"me/notifications/{id}/$ref", MatrixEffect.Unlink),
@@ -76,11 +80,27 @@ public static class MatrixRequests
 
         ["GET /me?$expand=notifications"] = Me("GET", (_, _) => "me?$expand=notifications", MatrixEffect.Read),
         ["GET /users/{user}?$expand=notifications"] = new("GET", (ids, _) => $"users/{ids.User}?$expand=notifications", MatrixEffect.Read),
-    };
+    });
 
     public static string UrlOf(string notificationId) => $"{Root}notifications('{notificationId}')";
 
-    private static MatrixRequest Me(string method, Func<MatrixIdentities, string, string> url, MatrixEffect effect, Func<string, JsonNode>? body = null) =>
+    /// <summary>
+    /// The <c>$batch</c> rows: a create, a read, a change and a delete, each sent as the only request of a batch, and a
+    /// delete whose own <c>Authorization</c> header names app A, which may delete the notification.
+    /// </summary>
+    private static Dictionary<string, MatrixRequest> WithBatches(Dictionary<string, MatrixRequest> rows)
+    {
+        foreach (string carried in (string[])["POST /me/notifications", "GET /users/{user}/notifications/{id}", "PATCH /me/notifications/{id}", "DELETE /notifications/{id}"])
+        {
+            rows[$"POST /$batch: {carried}"] = MatrixBatch.Carrying(carried, rows[carried]);
+        }
+
+        rows["POST /$batch: DELETE /notifications/{id} with app A's token in its headers"] =
+            MatrixBatch.Carrying("DELETE /notifications/{id}", rows["DELETE /notifications/{id}"], ownToken: MatrixCallers.Creator);
+        return rows;
+    }
+
+    private static MatrixRequest Me(string method, Func<MatrixIdentities, string, string> url, MatrixEffect effect, Func<MatrixIdentities, string, JsonNode>? body = null) =>
         new(method, url, effect, body) { OnMe = true };
 
     private static JsonNode Change() => new JsonObject { ["groupName"] = "changed by the matrix" };
