@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace GraphNotifications.Api.Batch;
 
 /// <summary>
-/// Writes <c>{"responses": [{"id", "status", "headers", "body"}]}</c>, in the order of the requests. A JSON body is
-/// a JSON value, not a string holding JSON; a text body (<c>$count</c>, <c>$metadata</c> as XML) is a string, and
-/// anything else base64, as Graph writes binary bodies.
+/// Writes <c>{"responses": [{"id", "atomicityGroup"?, "status", "headers", "body"}]}</c>, in the order of the
+/// requests. The body follows OData JSON Format 4.01 §19: a JSON media type's body is a JSON value, not a string
+/// holding JSON; a <c>text/*</c> body (<c>$count</c>) is a string; any other (<c>$metadata</c> as XML) is base64,
+/// which a client reading the body as text would garble.
 /// </summary>
 internal static class BatchResponseWriter
 {
@@ -26,6 +27,12 @@ internal static class BatchResponseWriter
             var response = responses[request.Id];
             json.WriteStartObject();
             json.WriteString("id", response.Id);
+            // §19.2: a response echoes its request's group, so a client can tell which answers stand or fall together.
+            if (request.AtomicityGroup is not null)
+            {
+                json.WriteString("atomicityGroup", request.AtomicityGroup);
+            }
+
             json.WriteNumber("status", response.Status);
             json.WriteStartObject("headers");
             foreach (var (name, value) in response.Headers)
@@ -60,7 +67,7 @@ internal static class BatchResponseWriter
             }
             catch (JsonException)
             {
-                // Not the JSON its Content-Type claims: pass it on as text.
+                // Not the JSON its Content-Type claims: pass it on as bytes.
             }
         }
 
@@ -70,13 +77,13 @@ internal static class BatchResponseWriter
         }
         else
         {
+            // §19 names base64url; Graph writes standard base64 (with padding). Standard base64 is what both read:
+            // Graph clients decode it as such, and Microsoft.OData.Core maps '-' and '_' before a standard decode.
             json.WriteBase64StringValue(response.Body);
         }
     }
 
+    // Only the top-level type text: application/xml is text to a person, but to a batch reader it is binary.
     private static bool IsText(string? contentType) =>
-        contentType is not null
-        && (contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-            || contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
-            || contentType.Contains("xml", StringComparison.OrdinalIgnoreCase));
+        contentType is not null && contentType.TrimStart().StartsWith("text/", StringComparison.OrdinalIgnoreCase);
 }

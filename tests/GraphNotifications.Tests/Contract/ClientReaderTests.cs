@@ -8,7 +8,7 @@ namespace GraphNotifications.Tests.Contract;
 /// <summary>
 /// A client built on Microsoft.OData.Core, with the contract as its model, reads what the service answers:
 /// a created notification, a notification with its ETag, a feed, a page with its next link and count, a feed's links
-/// (paged too), and errors. (JSON $batch answers are not read here: the service has no $batch yet.)
+/// (paged too), and errors. JSON $batch answers: <see cref="BatchReaderTests"/>.
 /// </summary>
 public sealed class ClientReaderTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {

@@ -14,7 +14,8 @@ public sealed record ReadResource(ODataResource Resource, IReadOnlyDictionary<st
 
 /// <summary>
 /// Reads the service's responses as a client built on Microsoft.OData.Core does: <see cref="ODataMessageReader"/> on
-/// a response message, with the model read from csdl/GraphNotifications.xml and no custom type resolver.
+/// a response message (an HTTP response, or one operation of a batch), with the model read from
+/// csdl/GraphNotifications.xml and no custom type resolver.
 /// </summary>
 public static class ODataClient
 {
@@ -24,9 +25,9 @@ public static class ODataClient
 
     public static IEdmEntityType NotificationType => (IEdmEntityType)Model.FindDeclaredType("microsoft.graph.notification");
 
-    public static ODataMessageReader ReaderFor(HttpResponseODataMessage message) => new(message, Settings(), Model);
+    public static ODataMessageReader ReaderFor(IODataResponseMessageAsync message) => new(message, Settings(), Model);
 
-    public static async Task<ReadResource> ReadResourceAsync(HttpResponseODataMessage message)
+    public static async Task<ReadResource> ReadResourceAsync(IODataResponseMessageAsync message)
     {
         using var messageReader = ReaderFor(message);
         var reader = await messageReader.CreateODataResourceReaderAsync(Notifications, NotificationType);
@@ -34,7 +35,7 @@ public static class ODataClient
         return Assert.Single(resources);
     }
 
-    public static async Task<(ODataResourceSet Set, IReadOnlyList<ReadResource> Resources)> ReadResourceSetAsync(HttpResponseODataMessage message)
+    public static async Task<(ODataResourceSet Set, IReadOnlyList<ReadResource> Resources)> ReadResourceSetAsync(IODataResponseMessageAsync message)
     {
         using var messageReader = ReaderFor(message);
         var reader = await messageReader.CreateODataResourceSetReaderAsync(Notifications, NotificationType);
