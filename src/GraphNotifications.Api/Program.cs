@@ -15,6 +15,7 @@ builder.Services.AddGraphLimits();
 builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
 builder.Services.AddGraphHealthChecks();
+builder.Services.AddGraphShutdown();
 
 var app = builder.Build();
 
