@@ -82,7 +82,7 @@ public sealed class CrashRounds(ServiceProcess service, ITestOutputHelper output
 
         using var app = service.AppOnly(appId);
         var markers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var notification in await app.ReadAllAsync( "notifications?$select=id,groupName"))
+        foreach (var notification in await app.ReadAllAsync("notifications?$select=id,groupName"))
         {
             markers[notification["id"]!.GetValue<string>()] = notification["groupName"]!.GetValue<string>();
         }
@@ -94,7 +94,7 @@ public sealed class CrashRounds(ServiceProcess service, ITestOutputHelper output
             actual.Live.UnionWith(markers.Where(m => m.Value.StartsWith(worker.Prefix + "-", StringComparison.Ordinal)).Select(m => m.Key));
             foreach (string user in worker.Users)
             {
-                actual.Feeds[user].UnionWith((await app.ReadAllAsync( $"users/{user}/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>()));
+                actual.Feeds[user].UnionWith((await app.ReadAllAsync($"users/{user}/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>()));
             }
 
             var before = worker.Model;
