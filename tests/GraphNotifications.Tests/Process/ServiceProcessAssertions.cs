@@ -50,4 +50,17 @@ internal static class ServiceProcessAssertions
 
         return items;
     }
+
+    /// <summary>
+    /// Waits until the service has written <paramref name="text"/> (its console log is written in the background, so
+    /// a line can trail the answer it belongs to), failing the test with the output when it has not within 10 s.
+    /// </summary>
+    public static async Task WaitForOutputAsync(this ServiceProcess service, string text)
+    {
+        for (var waited = TimeSpan.Zero; !service.Output.Contains(text, StringComparison.Ordinal); waited += TimeSpan.FromMilliseconds(50))
+        {
+            Assert.True(waited < TimeSpan.FromSeconds(10), $"The service did not write \"{text}\".{Environment.NewLine}{service.Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
 }

@@ -51,7 +51,7 @@ public sealed class StoreFullTests
         Assert.NotNull(error["error"]!["innerError"]!["request-id"]);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "A 503 for a full store carries Retry-After.");
         // The engine's own refusal, not a stand-in: SQLITE_FULL (13), "database or disk is full".
-        Assert.Contains("SQLite Error 13", service.Output, StringComparison.Ordinal);
+        await service.WaitForOutputAsync("SQLite Error 13");
 
         // Still full: every create is refused, and nothing of them is stored.
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await client.PostAsync("me/notifications", Large("refused")));
