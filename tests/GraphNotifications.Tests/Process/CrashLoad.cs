@@ -134,10 +134,14 @@ public sealed class CrashWorker(ServiceProcess service, string appId, string pre
 
     private CrashWorkerModel? _model;
 
+    // Taken while the service runs: a worker that a starved thread pool starts only after the kill still has clients.
+    private readonly HttpClient _app = service.AppOnly(appId);
+    private readonly HttpClient _delegated = service.Delegated($"{prefix}-w{index}-u0", appId);
+
     public async Task RunAsync(CancellationToken stop)
     {
-        using var app = service.AppOnly(appId);
-        using var delegated = service.Delegated(Users[0], appId);
+        using var app = _app;
+        using var delegated = _delegated;
         for (int sequence = 0; !stop.IsCancellationRequested; sequence++)
         {
             var request = Next(sequence);
