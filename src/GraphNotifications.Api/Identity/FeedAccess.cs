@@ -2,7 +2,10 @@ using GraphNotifications.Api.Errors;
 
 namespace GraphNotifications.Api.Identity;
 
-/// <summary>Whose feed a request may act on, as Graph decides it for <c>/me</c> and <c>/users/{id}</c>.</summary>
+/// <summary>
+/// Whose feed a request may act on, as Graph decides it for <c>/me</c> and <c>/users/{id}</c>. The user is always
+/// one of the caller's tenant: the id resolved here is read with the caller's <c>TenantId</c> (see <c>AppScope</c>).
+/// </summary>
 public static class FeedAccess
 {
     /// <param name="routeUserId">The id in <c>/users/{id}</c>, or null for <c>/me</c>.</param>
