@@ -10,8 +10,14 @@ namespace GraphNotifications.Api.Storage;
 /// </summary>
 internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, string userId, DateTimeOffset now) : IKeysetCollection<Notification>
 {
-    private IQueryable<UserNotificationLink> Links =>
-        db.Links.AsNoTracking().Where(l => l.TenantId == app.TenantId && l.UserId == userId && l.AppId == app.AppId);
+    private IQueryable<UserNotificationLink> Links
+    {
+        get
+        {
+            var (tenantId, appId) = app;
+            return db.Links.AsNoTracking().Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId);
+        }
+    }
 
     public IQueryable<Notification> Unordered => Live(Links.Select(l => l.Notification!));
 
@@ -39,10 +45,17 @@ internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, st
 /// <summary>An app's live notifications in its tenant, linked or not (the <c>notifications</c> entity set), newest first.</summary>
 internal sealed class OwnedCollection(NotificationsDbContext db, AppScope app, DateTimeOffset now) : IKeysetCollection<Notification>
 {
-    public IQueryable<Notification> Unordered => db.Notifications.AsNoTracking()
-        .Where(n => EF.Property<string>(n, StorageColumns.TenantId) == app.TenantId
-            && EF.Property<string>(n, StorageColumns.AppId) == app.AppId
-            && n.ExpirationDateTime > now);
+    public IQueryable<Notification> Unordered
+    {
+        get
+        {
+            var (tenantId, appId) = app;
+            return db.Notifications.AsNoTracking()
+                .Where(n => EF.Property<string>(n, StorageColumns.TenantId) == tenantId
+                    && EF.Property<string>(n, StorageColumns.AppId) == appId
+                    && n.ExpirationDateTime > now);
+        }
+    }
 
     public SortKey Tiebreaker { get; } = SortKey.Of<Notification>(nameof(Notification.Id), descending: false);
 
@@ -68,8 +81,14 @@ internal sealed class OwnedCollection(NotificationsDbContext db, AppScope app, D
 /// </summary>
 internal sealed class UserCollection(NotificationsDbContext db, AppScope app) : IKeysetCollection<User>
 {
-    private IQueryable<UserNotificationLink> Links =>
-        db.Links.AsNoTracking().Where(l => l.TenantId == app.TenantId && l.AppId == app.AppId);
+    private IQueryable<UserNotificationLink> Links
+    {
+        get
+        {
+            var (tenantId, appId) = app;
+            return db.Links.AsNoTracking().Where(l => l.TenantId == tenantId && l.AppId == appId);
+        }
+    }
 
     public IQueryable<User> Unordered => Links
         .Select(l => l.UserId)
