@@ -401,3 +401,41 @@ public sealed class PostgresTenantMigrationTests : TenantMigrationTests<Postgres
     protected override NotificationsDbContext OpenPriorStore() =>
         new PostgresNotificationsDbContext(new DbContextOptionsBuilder<PostgresNotificationsDbContext>().UseNpgsql(Service.Database.ConnectionString).Options);
 }
+
+/// <summary>
+/// With the tenant leading the keys, a page is still one index range read in order (no sort): SQLite's plan for
+/// the feed's and the entity set's default order, first page and after a skip token's position.
+/// </summary>
+public sealed class SqliteTenantIndexTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
+{
+    [Theory]
+    [InlineData("feed", false, "IX_UserNotificationLinks_Feed (TenantId=? AND UserId=? AND AppId=?)")]
+    [InlineData("feed", true, "IX_UserNotificationLinks_Feed (TenantId=? AND UserId=? AND AppId=? AND CreatedAt<?)")]
+    [InlineData("entity set", false, "IX_Notifications_TenantId_AppId_CreatedAt_Id (TenantId=? AND AppId=?)")]
+    [InlineData("entity set", true, "IX_Notifications_TenantId_AppId_CreatedAt_Id (TenantId=? AND AppId=? AND CreatedAt<?)")]
+    public async Task A_page_in_the_default_order_is_one_range_of_an_index_that_leads_with_the_tenant(string collection, bool afterPosition, string search)
+    {
+        await using var scope = service.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<NotificationStore>();
+        var app = new AppScope("plan-tenant", "plan-app");
+        var pages = collection == "feed" ? store.FeedPages(app, "plan-user") : store.OwnedPages(app);
+        object?[]? position = afterPosition ? [DateTimeOffset.UtcNow.UtcTicks, Guid.NewGuid().ToString()] : null;
+        using var command = pages.InDefaultOrder(position).Take(21).CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        await command.Connection!.OpenAsync();
+
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(reader.GetOrdinal("detail")));
+            }
+        }
+
+        await command.Connection.CloseAsync();
+        string text = string.Join(Environment.NewLine, plan);
+        Assert.Contains(search, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", text, StringComparison.Ordinal);
+    }
+}
