@@ -193,6 +193,25 @@ public abstract class TenantTests<TFactory> : IClassFixture<TFactory>
         Assert.Equal("g", (await defaultTenant.ReadNotificationAsync($"notifications/{id}"))["groupName"]!.GetValue<string>());
     }
 
+    [SkippableFact]
+    public async Task Ids_longer_than_the_store_keeps_are_refused_before_they_reach_it()
+    {
+        var (tenant, _) = NewTenants();
+        string longest = new('t', StorageColumns.MaxIdLength - tenant.Length);
+        var longestTenant = _service.ClientWith(TestTokens.AppOnly(AppId, tweak: TestTokens.InTenant(tenant + longest)));
+        var tooLongTenant = _service.ClientWith(TestTokens.AppOnly(AppId, tweak: TestTokens.InTenant(tenant + longest + "t")));
+        var tooLongApp = _service.ClientWith(TestTokens.AppOnly(new string('a', StorageColumns.MaxIdLength + 1), tweak: TestTokens.InTenant(tenant)));
+
+        string created = await longestTenant.CreateAsync($"users/{new string('u', StorageColumns.MaxIdLength)}/notifications");
+        var tooLongUser = await App(tenant).PostAsync($"users/{new string('u', StorageColumns.MaxIdLength + 1)}/notifications", Bodies.Minimal());
+
+        Assert.Equal([created], await IdsAsync(longestTenant, "notifications"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tooLongTenant.PostAsync("notifications", Bodies.Minimal())).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tooLongApp.PostAsync("notifications", Bodies.Minimal())).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLongUser.StatusCode);
+        Assert.Empty(await IdsAsync(App(tenant), "notifications"));
+    }
+
     private static (string, string) NewTenants()
     {
         string run = Guid.NewGuid().ToString("N")[..12];

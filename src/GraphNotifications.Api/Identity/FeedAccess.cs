@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Storage;
 
 namespace GraphNotifications.Api.Identity;
 
@@ -26,6 +27,11 @@ public static class FeedAccess
         if (caller.IsDelegated && !string.Equals(routeUserId, caller.UserId, StringComparison.Ordinal))
         {
             return GraphError.Forbidden("A delegated caller may act only on its own user's feed: /me or /users/{its own id}.");
+        }
+
+        if (routeUserId.Length > StorageColumns.MaxIdLength)
+        {
+            return GraphError.BadRequest($"A user id is at most {StorageColumns.MaxIdLength} characters.");
         }
 
         owner = routeUserId;

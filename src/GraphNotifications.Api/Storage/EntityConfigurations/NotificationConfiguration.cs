@@ -43,8 +43,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
             .HasConversion(DynamicPropertiesJson.Converter, DynamicPropertiesJson.Comparer)
             .HasColumnName("DynamicProperties");
 
-        builder.Property<string>(StorageColumns.TenantId).IsRequired().HasMaxLength(128);
-        builder.Property<string>(StorageColumns.AppId).IsRequired().HasMaxLength(128);
+        builder.Property<string>(StorageColumns.TenantId).IsRequired().HasMaxLength(StorageColumns.MaxIdLength);
+        builder.Property<string>(StorageColumns.AppId).IsRequired().HasMaxLength(StorageColumns.MaxIdLength);
 
         // An app's notifications in its tenant newest first (the notifications entity set), and the expiry
         // sweeper's scan, which runs across tenants.

@@ -13,10 +13,10 @@ internal sealed class UserNotificationLinkConfiguration : IEntityTypeConfigurati
         // feed a single index range, newest first; the NotificationId index serves the cascade when a notification
         // is deleted.
         builder.HasKey(l => new { l.TenantId, l.UserId, l.NotificationId });
-        builder.Property(l => l.TenantId).HasMaxLength(128);
-        builder.Property(l => l.UserId).HasMaxLength(128);
+        builder.Property(l => l.TenantId).HasMaxLength(StorageColumns.MaxIdLength);
+        builder.Property(l => l.UserId).HasMaxLength(StorageColumns.MaxIdLength);
         builder.Property(l => l.NotificationId).HasMaxLength(36);
-        builder.Property(l => l.AppId).HasMaxLength(128);
+        builder.Property(l => l.AppId).HasMaxLength(StorageColumns.MaxIdLength);
         builder.HasIndex(l => new { l.TenantId, l.UserId, l.AppId, l.CreatedAt, l.NotificationId }).HasDatabaseName("IX_UserNotificationLinks_Feed");
         builder.HasIndex(l => l.NotificationId);
         builder.HasOne(l => l.Notification).WithMany().HasForeignKey(l => l.NotificationId).OnDelete(DeleteBehavior.Cascade);
