@@ -14,6 +14,10 @@ namespace GraphNotifications.Bench.FeedPage;
 internal sealed class FeedStore
 {
     public const string AppId = "bench-app";
+
+    /// <summary>The tenant of the bench's tokens, which carry no <c>tid</c>: the service's default tenant.</summary>
+    public const string TenantId = "default";
+
     public const string UserId = "bench-user";
 
     private const int RowsPerTransaction = 50_000;
@@ -97,9 +101,9 @@ internal sealed class FeedStore
         using var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO "Notifications" ("Id", "TargetHostName", "ExpiresAt", "RawContent", "Title", "Body",
-                "DisplayTimeToLive", "Priority", "GroupName", "PlatformTypes", "DynamicProperties", "CreatedAt", "Version", "AppId")
+                "DisplayTimeToLive", "Priority", "GroupName", "PlatformTypes", "DynamicProperties", "CreatedAt", "Version", "AppId", "TenantId")
             VALUES ($id, 'builds.contoso.com', $expiresAt, $raw, $title, $body, 3600, $priority, 'builds', '["windows","webpush"]',
-                $dynamic, $createdAt, 1, $appId);
+                $dynamic, $createdAt, 1, $appId, $tenantId);
             """;
         var id = insert.Parameters.Add("$id", SqliteType.Text);
         var expiresAt = insert.Parameters.Add("$expiresAt", SqliteType.Integer);
@@ -110,16 +114,18 @@ internal sealed class FeedStore
         var dynamic = insert.Parameters.Add("$dynamic", SqliteType.Text);
         var created = insert.Parameters.Add("$createdAt", SqliteType.Integer);
         insert.Parameters.AddWithValue("$appId", AppId);
+        insert.Parameters.AddWithValue("$tenantId", TenantId);
 
         using var link = connection.CreateCommand();
         link.CommandText = """
-            INSERT INTO "UserNotificationLinks" ("UserId", "NotificationId", "AppId", "CreatedAt")
-            VALUES ($userId, $id, $appId, $createdAt);
+            INSERT INTO "UserNotificationLinks" ("TenantId", "UserId", "NotificationId", "AppId", "CreatedAt")
+            VALUES ($tenantId, $userId, $id, $appId, $createdAt);
             """;
         var linkId = link.Parameters.Add("$id", SqliteType.Text);
         var linkCreated = link.Parameters.Add("$createdAt", SqliteType.Integer);
         link.Parameters.AddWithValue("$appId", AppId);
         link.Parameters.AddWithValue("$userId", UserId);
+        link.Parameters.AddWithValue("$tenantId", TenantId);
 
         var transaction = connection.BeginTransaction();
         insert.Transaction = transaction;

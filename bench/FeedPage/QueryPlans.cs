@@ -127,6 +127,7 @@ internal static partial class QueryPlans
                 : name == offset ? depth
                 : name.StartsWith("@userId", StringComparison.Ordinal) ? FeedStore.UserId
                 : name.StartsWith("@appId", StringComparison.Ordinal) ? FeedStore.AppId
+                : name.StartsWith("@tenantId", StringComparison.Ordinal) ? FeedStore.TenantId
                 : name.StartsWith("@now", StringComparison.Ordinal) ? DateTimeOffset.UtcNow.UtcTicks
                 // The position a skip token carries: the last item of the page before (depth - 1).
                 : name.StartsWith("@createdAt", StringComparison.Ordinal) ? store.CreatedAtDepth(depth - 1)

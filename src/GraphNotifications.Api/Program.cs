@@ -22,6 +22,7 @@ builder.Services.AddGraphOData();
 builder.Services.AddGraphNegotiation();
 builder.Services.AddIdempotentRetries();
 builder.Services.AddGraphHealthChecks();
+builder.Services.AddGraphShutdown();
 
 var app = builder.Build();
 

@@ -21,6 +21,9 @@ public abstract class GraphController : ODataController
 {
     protected Caller Caller => Caller.FromClaims(User);
 
+    /// <summary>What the caller reaches in the store: its app's notifications, in its tenant.</summary>
+    protected AppScope App => new(Caller.TenantId, Caller.AppId);
+
     protected static IActionResult Error(GraphError error) => new GraphErrorResult(error);
 
     /// <summary>A page of a collection, with every query option honored or refused.</summary>

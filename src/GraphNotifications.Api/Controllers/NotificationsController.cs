@@ -22,16 +22,16 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
 {
     [ODataRoute("GET", "notifications")]
     public Task<IActionResult> List(ODataQueryOptions<Notification> options, CancellationToken cancellationToken) =>
-        PageAsync(store.OwnedPages(Caller.AppId), options, cancellationToken);
+        PageAsync(store.OwnedPages(App), options, cancellationToken);
 
     [ODataRoute("GET", "notifications/$count")]
     public Task<IActionResult> Count(ODataQueryOptions<Notification> options, CancellationToken cancellationToken) =>
-        CountAsync(store.OwnedPages(Caller.AppId), options, cancellationToken);
+        CountAsync(store.OwnedPages(App), options, cancellationToken);
 
     [ODataRoute("GET", "notifications/{notificationId}")]
     public async Task<IActionResult> Get(string notificationId, CancellationToken cancellationToken)
     {
-        var notification = await store.OwnedBy(Caller.AppId).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        var notification = await store.OwnedBy(App).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
         return notification is null ? Error(GraphError.NotificationNotFound(notificationId)) : Ok(notification);
     }
 
@@ -45,7 +45,7 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
             return UnreadableBody();
         }
 
-        await store.CreateAsync(notification, Caller.AppId, userId: null, cancellationToken);
+        await store.CreateAsync(notification, App, userId: null, cancellationToken);
         return Created(notification);
     }
 
@@ -58,11 +58,11 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
             return UnreadableBody();
         }
 
-        return await UpdateNotificationAsync(store, new NotificationScope(Caller.AppId, UserId: null), notificationId, delta, cancellationToken);
+        return await UpdateNotificationAsync(store, new NotificationScope(App, UserId: null), notificationId, delta, cancellationToken);
     }
 
     /// <summary>Deletes the notification: from the entity set and from every feed it was in.</summary>
     [ODataRoute("DELETE", "notifications/{notificationId}")]
     public Task<IActionResult> Delete(string notificationId, CancellationToken cancellationToken) =>
-        DeleteNotificationAsync(store, new NotificationScope(Caller.AppId, UserId: null), notificationId, cancellationToken);
+        DeleteNotificationAsync(store, new NotificationScope(App, UserId: null), notificationId, cancellationToken);
 }

@@ -32,7 +32,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return Error(denied);
         }
 
-        return await PageAsync(store.FeedPages(Caller.AppId, owner), options, cancellationToken);
+        return await PageAsync(store.FeedPages(App, owner), options, cancellationToken);
     }
 
     [ODataRoute("GET", "me/notifications/$count")]
@@ -44,7 +44,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return Error(denied);
         }
 
-        return await CountAsync(store.FeedPages(Caller.AppId, owner), options, cancellationToken);
+        return await CountAsync(store.FeedPages(App, owner), options, cancellationToken);
     }
 
     [ODataRoute("GET", "me/notifications/{notificationId}")]
@@ -56,7 +56,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return Error(denied);
         }
 
-        var notification = await store.Feed(Caller.AppId, owner).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
+        var notification = await store.Feed(App, owner).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
         return notification is null ? Error(GraphError.NotificationNotFound(notificationId)) : Ok(notification);
     }
 
@@ -76,7 +76,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return UnreadableBody();
         }
 
-        await store.CreateAsync(notification, Caller.AppId, owner, cancellationToken);
+        await store.CreateAsync(notification, App, owner, cancellationToken);
         return Created(notification);
     }
 
@@ -95,7 +95,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return UnreadableBody();
         }
 
-        return await UpdateNotificationAsync(store, new NotificationScope(Caller.AppId, owner), notificationId, delta, cancellationToken);
+        return await UpdateNotificationAsync(store, new NotificationScope(App, owner), notificationId, delta, cancellationToken);
     }
 
     /// <summary>Deletes the notification itself: it leaves every feed. Dismissing it from one feed is <c>DELETE …/$ref</c>.</summary>
@@ -108,7 +108,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return Error(denied);
         }
 
-        return await DeleteNotificationAsync(store, new NotificationScope(Caller.AppId, owner), notificationId, cancellationToken);
+        return await DeleteNotificationAsync(store, new NotificationScope(App, owner), notificationId, cancellationToken);
     }
 
     [ODataRoute("GET", "me/notifications/$ref")]
@@ -125,7 +125,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
             return Error(GraphError.BadRequest("$select and $expand do not apply to references ($ref)."));
         }
 
-        var page = await CollectionPager.ReadAsync(Request, store.FeedPages(Caller.AppId, owner), options, cancellationToken);
+        var page = await CollectionPager.ReadAsync(Request, store.FeedPages(App, owner), options, cancellationToken);
         if (page.Error is not null)
         {
             return Error(page.Error);
@@ -202,20 +202,20 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
         }
 
         // An app links only its own notifications; a delegated caller sees only what is already in its feed.
-        if (Caller.IsDelegated && !await store.Feed(Caller.AppId, owner).AnyAsync(n => n.Id == notificationId, cancellationToken))
+        if (Caller.IsDelegated && !await store.Feed(App, owner).AnyAsync(n => n.Id == notificationId, cancellationToken))
         {
             return Error(GraphError.NotificationNotFound(notificationId));
         }
 
-        return await store.LinkAsync(Caller.AppId, owner, notificationId, cancellationToken)
+        return await store.LinkAsync(App, owner, notificationId, cancellationToken)
             ? NoContent()
             : Error(GraphError.NotificationNotFound(notificationId));
     }
 
     private async Task<IActionResult> UnlinkAsync(string owner, string notificationId, CancellationToken cancellationToken)
     {
-        bool visible = await store.Feed(Caller.AppId, owner).AnyAsync(n => n.Id == notificationId, cancellationToken);
-        return visible && await store.UnlinkAsync(owner, notificationId, cancellationToken)
+        bool visible = await store.Feed(App, owner).AnyAsync(n => n.Id == notificationId, cancellationToken);
+        return visible && await store.UnlinkAsync(App, owner, notificationId, cancellationToken)
             ? NoContent()
             : Error(GraphError.NotificationNotFound(notificationId));
     }

@@ -45,10 +45,10 @@ public sealed class UsersController(NotificationStore store) : GraphController
     [Authorize(Policy = NotificationsPermission.AppOnlyPolicyName)]
     public async Task<IActionResult> List(ODataQueryOptions<User> options, CancellationToken cancellationToken)
     {
-        var page = await CollectionPager.ReadAsync(Request, store.UserPages(Caller.AppId), options, cancellationToken,
+        var page = await CollectionPager.ReadAsync(Request, store.UserPages(App), options, cancellationToken,
             users => ExpandedFeeds.LoadAsync(users, options, FeedOf, cancellationToken));
         return page.Error is null ? Ok(page.Items) : Error(page.Error);
     }
 
-    private IKeysetCollection<Notification> FeedOf(string userId) => store.FeedPages(Caller.AppId, userId);
+    private IKeysetCollection<Notification> FeedOf(string userId) => store.FeedPages(App, userId);
 }

@@ -35,6 +35,12 @@ public sealed record GraphError(int StatusCode, string Code, string Message, IRe
     public static GraphError Conflict(string message) =>
         new(StatusCodes.Status409Conflict, GraphErrorCodes.Conflict, message);
 
+    /// <summary>The store cannot take the request now (full, read-only, unreachable); the same request may succeed later.</summary>
+    public static GraphError StoreUnavailable { get; } = new(
+        StatusCodes.Status503ServiceUnavailable,
+        GraphErrorCodes.ServiceUnavailable,
+        "The notification store cannot take this request now; nothing was changed. Retry after the time Retry-After gives.");
+
     public static GraphError NotificationNotFound(string id) =>
         NotFound($"No notification with id '{id}' exists in this feed, or it is not visible to the caller.");
 }

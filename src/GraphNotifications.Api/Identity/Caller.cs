@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GraphNotifications.Api.Storage;
 
 namespace GraphNotifications.Api.Identity;
 
@@ -46,7 +47,14 @@ public sealed record Caller(string AppId, string? UserId, IReadOnlySet<string> S
             }
         }
 
-        return new Caller(appId, userId, scopes, roles) { TenantId = First(principal, "tid") ?? DefaultTenant };
+        string tenantId = First(principal, "tid") ?? DefaultTenant;
+        if (new[] { appId, userId, tenantId }.Any(id => id?.Length > StorageColumns.MaxIdLength))
+        {
+            problem = $"The token's app, user or tenant id ('azp'/'appid', 'oid'/'sub', 'tid') is longer than {StorageColumns.MaxIdLength} characters.";
+            return null;
+        }
+
+        return new Caller(appId, userId, scopes, roles) { TenantId = tenantId };
     }
 
     public static Caller FromClaims(ClaimsPrincipal principal) =>

@@ -1,8 +1,12 @@
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Storage;
 
 namespace GraphNotifications.Api.Identity;
 
-/// <summary>Whose feed a request may act on, as Graph decides it for <c>/me</c> and <c>/users/{id}</c>.</summary>
+/// <summary>
+/// Whose feed a request may act on, as Graph decides it for <c>/me</c> and <c>/users/{id}</c>. The user is always
+/// one of the caller's tenant: the id resolved here is read with the caller's <c>TenantId</c> (see <c>AppScope</c>).
+/// </summary>
 public static class FeedAccess
 {
     /// <param name="routeUserId">The id in <c>/users/{id}</c>, or null for <c>/me</c>.</param>
@@ -23,6 +27,11 @@ public static class FeedAccess
         if (caller.IsDelegated && !string.Equals(routeUserId, caller.UserId, StringComparison.Ordinal))
         {
             return GraphError.Forbidden("A delegated caller may act only on its own user's feed: /me or /users/{its own id}.");
+        }
+
+        if (routeUserId.Length > StorageColumns.MaxIdLength)
+        {
+            return GraphError.BadRequest($"A user id is at most {StorageColumns.MaxIdLength} characters.");
         }
 
         owner = routeUserId;

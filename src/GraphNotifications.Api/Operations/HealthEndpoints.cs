@@ -5,7 +5,8 @@ namespace GraphNotifications.Api.Operations;
 
 /// <summary>
 /// Probes for orchestrators, outside the OData routes and without a token: <c>/health/live</c> says the process
-/// answers; <c>/health/ready</c> also opens the store, so an instance that cannot reach it leaves the rotation.
+/// answers; <c>/health/ready</c> also opens the store and says whether it took the last write, so an instance that
+/// cannot reach it, or whose store is full or read-only, leaves the rotation.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -13,7 +14,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddGraphHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddDbContextCheck<NotificationsDbContext>("store", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddDbContextCheck<NotificationsDbContext>("store", tags: [ReadyTag])
+            .AddCheck<StoreWritesHealthCheck>("store-writes", tags: [ReadyTag]);
         return services;
     }
 

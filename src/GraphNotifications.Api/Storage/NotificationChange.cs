@@ -4,10 +4,11 @@ using GraphNotifications.Api.Resources;
 namespace GraphNotifications.Api.Storage;
 
 /// <summary>
-/// How a request addresses a notification: always as its owning app; through a user's feed also as that user, so
-/// that only a notification in that feed is found. <see cref="UserId"/> is null for the <c>notifications</c> entity set.
+/// How a request addresses a notification: always as its owning app in its tenant; through a user's feed also as
+/// that user (of the same tenant), so that only a notification in that feed is found. <see cref="UserId"/> is null
+/// for the <c>notifications</c> entity set.
 /// </summary>
-public sealed record NotificationScope(string AppId, string? UserId);
+public sealed record NotificationScope(AppScope App, string? UserId);
 
 public enum ChangeOutcome
 {

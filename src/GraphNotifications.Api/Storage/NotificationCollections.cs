@@ -5,13 +5,19 @@ using Microsoft.EntityFrameworkCore;
 namespace GraphNotifications.Api.Storage;
 
 /// <summary>
-/// One user's feed of an app's live notifications. Its default order, newest first, is read along the links'
-/// feed index (user, app, creation time, id), so a page is one index range whatever the feed's length.
+/// One user's feed of an app's live notifications, in their tenant. Its default order, newest first, is read along
+/// the links' feed index (tenant, user, app, creation time, id), so a page is one index range whatever the feed's length.
 /// </summary>
-internal sealed class FeedCollection(NotificationsDbContext db, string appId, string userId, DateTimeOffset now) : IKeysetCollection<Notification>
+internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, string userId, DateTimeOffset now) : IKeysetCollection<Notification>
 {
-    private IQueryable<UserNotificationLink> Links =>
-        db.Links.AsNoTracking().Where(l => l.UserId == userId && l.AppId == appId);
+    private IQueryable<UserNotificationLink> Links
+    {
+        get
+        {
+            var (tenantId, appId) = app;
+            return db.Links.AsNoTracking().Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId);
+        }
+    }
 
     public IQueryable<Notification> Unordered => Live(Links.Select(l => l.Notification!));
 
@@ -36,11 +42,20 @@ internal sealed class FeedCollection(NotificationsDbContext db, string appId, st
         notifications.Where(n => n.ExpirationDateTime > now);
 }
 
-/// <summary>An app's live notifications, linked or not (the <c>notifications</c> entity set), newest first.</summary>
-internal sealed class OwnedCollection(NotificationsDbContext db, string appId, DateTimeOffset now) : IKeysetCollection<Notification>
+/// <summary>An app's live notifications in its tenant, linked or not (the <c>notifications</c> entity set), newest first.</summary>
+internal sealed class OwnedCollection(NotificationsDbContext db, AppScope app, DateTimeOffset now) : IKeysetCollection<Notification>
 {
-    public IQueryable<Notification> Unordered => db.Notifications.AsNoTracking()
-        .Where(n => EF.Property<string>(n, StorageColumns.AppId) == appId && n.ExpirationDateTime > now);
+    public IQueryable<Notification> Unordered
+    {
+        get
+        {
+            var (tenantId, appId) = app;
+            return db.Notifications.AsNoTracking()
+                .Where(n => EF.Property<string>(n, StorageColumns.TenantId) == tenantId
+                    && EF.Property<string>(n, StorageColumns.AppId) == appId
+                    && n.ExpirationDateTime > now);
+        }
+    }
 
     public SortKey Tiebreaker { get; } = SortKey.Of<Notification>(nameof(Notification.Id), descending: false);
 
@@ -61,13 +76,21 @@ internal sealed class OwnedCollection(NotificationsDbContext db, string appId, D
 }
 
 /// <summary>
-/// The users an app has notified: the service owns no directory, so a user is known by the links to it. Ordered
-/// by id.
+/// The users of its tenant an app has notified: the service owns no directory, so a user is known by the links to
+/// it. Ordered by id.
 /// </summary>
-internal sealed class UserCollection(NotificationsDbContext db, string appId) : IKeysetCollection<User>
+internal sealed class UserCollection(NotificationsDbContext db, AppScope app) : IKeysetCollection<User>
 {
-    public IQueryable<User> Unordered => db.Links.AsNoTracking()
-        .Where(l => l.AppId == appId)
+    private IQueryable<UserNotificationLink> Links
+    {
+        get
+        {
+            var (tenantId, appId) = app;
+            return db.Links.AsNoTracking().Where(l => l.TenantId == tenantId && l.AppId == appId);
+        }
+    }
+
+    public IQueryable<User> Unordered => Links
         .Select(l => l.UserId)
         .Distinct()
         .Select(id => new User { Id = id });
@@ -78,7 +101,7 @@ internal sealed class UserCollection(NotificationsDbContext db, string appId) : 
 
     public IQueryable<User> InDefaultOrder(object?[]? position)
     {
-        var ids = db.Links.AsNoTracking().Where(l => l.AppId == appId).Select(l => l.UserId).Distinct();
+        var ids = Links.Select(l => l.UserId).Distinct();
         if (position is [string after])
         {
             ids = ids.Where(id => string.Compare(id, after) > 0);

@@ -8,31 +8,33 @@ using Microsoft.EntityFrameworkCore;
 namespace GraphNotifications.Api.Storage;
 
 /// <summary>
-/// Reads and writes notifications and feed links. Every read is scoped to the app that owns the notifications,
-/// and leaves out what has expired: an expired notification is gone the moment it expires.
+/// Reads and writes notifications and feed links. Every read and write is scoped to the app that owns the
+/// notifications and to its tenant (<see cref="AppScope"/>), and leaves out what has expired: an expired notification
+/// is gone the moment it expires. Only the expiry sweep runs across tenants.
 /// </summary>
 public sealed class NotificationStore(NotificationsDbContext db, TimeProvider clock)
 {
-    /// <summary>The owning app's live notifications, linked to users or not.</summary>
-    public IQueryable<Notification> OwnedBy(string appId) => OwnedPages(appId).Unordered;
+    /// <summary>The owning app's live notifications in its tenant, linked to users or not.</summary>
+    public IQueryable<Notification> OwnedBy(AppScope app) => OwnedPages(app).Unordered;
 
-    /// <summary>The owning app's live notifications in one user's feed.</summary>
-    public IQueryable<Notification> Feed(string appId, string userId) => FeedPages(appId, userId).Unordered;
+    /// <summary>The owning app's live notifications in the feed of one user of its tenant.</summary>
+    public IQueryable<Notification> Feed(AppScope app, string userId) => FeedPages(app, userId).Unordered;
 
-    /// <summary>The <c>notifications</c> entity set of one app, for a client to page through.</summary>
-    public IKeysetCollection<Notification> OwnedPages(string appId) => new OwnedCollection(db, appId, clock.GetUtcNow());
+    /// <summary>The <c>notifications</c> entity set of one app in its tenant, for a client to page through.</summary>
+    public IKeysetCollection<Notification> OwnedPages(AppScope app) => new OwnedCollection(db, app, clock.GetUtcNow());
 
     /// <summary>One user's feed of one app's notifications, for a client to page through.</summary>
-    public IKeysetCollection<Notification> FeedPages(string appId, string userId) => new FeedCollection(db, appId, userId, clock.GetUtcNow());
+    public IKeysetCollection<Notification> FeedPages(AppScope app, string userId) => new FeedCollection(db, app, userId, clock.GetUtcNow());
 
-    /// <summary>The users the app has linked notifications to, for a client to page through.</summary>
-    public IKeysetCollection<User> UserPages(string appId) => new UserCollection(db, appId);
+    /// <summary>The users of its tenant the app has linked notifications to, for a client to page through.</summary>
+    public IKeysetCollection<User> UserPages(AppScope app) => new UserCollection(db, app);
 
     /// <summary>
-    /// Stores a new notification and, when a user is named, links it into that user's feed, in one commit. The
-    /// service assigns the id, keeps the expiry in UTC, and makes it Graph's maximum when none was sent.
+    /// Stores a new notification of the app in its tenant and, when a user is named, links it into that user's
+    /// feed, in one commit. The service assigns the id, keeps the expiry in UTC, and makes it Graph's maximum when
+    /// none was sent.
     /// </summary>
-    public async Task CreateAsync(Notification notification, string appId, string? userId, CancellationToken cancellationToken)
+    public async Task CreateAsync(Notification notification, AppScope app, string? userId, CancellationToken cancellationToken)
     {
         DateTimeOffset now = clock.GetUtcNow();
         notification.Id = Guid.NewGuid().ToString();
@@ -40,10 +42,11 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         notification.CreatedAt = now.UtcTicks;
         notification.Version = 1;
         var entry = db.Notifications.Add(notification);
-        entry.Property(StorageColumns.AppId).CurrentValue = appId;
+        entry.Property(StorageColumns.TenantId).CurrentValue = app.TenantId;
+        entry.Property(StorageColumns.AppId).CurrentValue = app.AppId;
         if (userId is not null)
         {
-            db.Links.Add(new UserNotificationLink { UserId = userId, NotificationId = notification.Id, AppId = appId, CreatedAt = now.UtcTicks });
+            db.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -51,12 +54,12 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
     }
 
     /// <summary>
-    /// Links one of the app's notifications into a user's feed; linking what is already linked changes nothing.
-    /// False when the app has no such live notification.
+    /// Links one of the app's notifications into the feed of a user of its tenant; linking what is already linked
+    /// changes nothing. False when the app has no such live notification in its tenant.
     /// </summary>
-    public async Task<bool> LinkAsync(string appId, string userId, string notificationId, CancellationToken cancellationToken)
+    public async Task<bool> LinkAsync(AppScope app, string userId, string notificationId, CancellationToken cancellationToken)
     {
-        var createdAt = await OwnedBy(appId).Where(n => n.Id == notificationId)
+        var createdAt = await OwnedBy(app).Where(n => n.Id == notificationId)
             .Select(n => (long?)n.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (createdAt is null)
@@ -64,12 +67,12 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
             return false;
         }
 
-        if (await IsLinkedAsync(userId, notificationId, cancellationToken))
+        if (await IsLinkedAsync(app.TenantId, userId, notificationId, cancellationToken))
         {
             return true;
         }
 
-        db.Links.Add(new UserNotificationLink { UserId = userId, NotificationId = notificationId, AppId = appId, CreatedAt = createdAt.Value });
+        db.Links.Add(NewLink(app, userId, notificationId, createdAt.Value));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -77,7 +80,7 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            if (!await IsLinkedAsync(userId, notificationId, cancellationToken))
+            if (!await IsLinkedAsync(app.TenantId, userId, notificationId, cancellationToken))
             {
                 // Deleted (or swept) since it was found: the link's foreign key refused it.
                 if (!await db.Notifications.AnyAsync(n => n.Id == notificationId, cancellationToken))
@@ -98,10 +101,12 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         return true;
     }
 
-    /// <summary>Removes a notification from one user's feed; false when it was not there.</summary>
-    public async Task<bool> UnlinkAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    /// <summary>Removes one of the app's notifications from the feed of a user of its tenant; false when it was not there.</summary>
+    public async Task<bool> UnlinkAsync(AppScope app, string userId, string notificationId, CancellationToken cancellationToken)
     {
-        var link = await db.Links.FirstOrDefaultAsync(l => l.UserId == userId && l.NotificationId == notificationId, cancellationToken);
+        var link = await db.Links.FirstOrDefaultAsync(
+            l => l.TenantId == app.TenantId && l.UserId == userId && l.NotificationId == notificationId && l.AppId == app.AppId,
+            cancellationToken);
         if (link is null)
         {
             return false;
@@ -236,7 +241,8 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
 
     /// <summary>
     /// Deletes up to <paramref name="batchSize"/> expired notifications, oldest expiry first, with their links, in
-    /// one short transaction; returns how many. Reads already leave expired notifications out; this reclaims them.
+    /// one short transaction; returns how many. Reads already leave expired notifications out; this reclaims them,
+    /// in every tenant.
     /// </summary>
     public async Task<int> DeleteExpiredAsync(int batchSize, CancellationToken cancellationToken)
     {
@@ -275,17 +281,25 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
     /// <summary>How often an update or delete is tried when concurrent writers keep changing the notification.</summary>
     public const int MaxAttempts = 10;
 
-    /// <summary>The notification a request addresses, tracked for a change: live, the app's own, and in the feed if one is named.</summary>
+    /// <summary>
+    /// The notification a request addresses, tracked for a change: live, the app's own in its tenant, and in the
+    /// feed if one is named.
+    /// </summary>
     private IQueryable<Notification> Addressed(NotificationScope scope, string notificationId, DateTimeOffset now)
     {
+        var (tenantId, appId) = (scope.App.TenantId, scope.App.AppId);
         var query = db.Notifications.Where(n => n.Id == notificationId
-            && EF.Property<string>(n, StorageColumns.AppId) == scope.AppId
+            && EF.Property<string>(n, StorageColumns.TenantId) == tenantId
+            && EF.Property<string>(n, StorageColumns.AppId) == appId
             && n.ExpirationDateTime > now);
         return scope.UserId is null
             ? query
-            : query.Where(n => db.Links.Any(l => l.UserId == scope.UserId && l.NotificationId == n.Id));
+            : query.Where(n => db.Links.Any(l => l.TenantId == tenantId && l.UserId == scope.UserId && l.NotificationId == n.Id));
     }
 
-    private Task<bool> IsLinkedAsync(string userId, string notificationId, CancellationToken cancellationToken) =>
-        db.Links.AnyAsync(l => l.UserId == userId && l.NotificationId == notificationId, cancellationToken);
+    private static UserNotificationLink NewLink(AppScope app, string userId, string notificationId, long createdAt) =>
+        new() { TenantId = app.TenantId, UserId = userId, NotificationId = notificationId, AppId = app.AppId, CreatedAt = createdAt };
+
+    private Task<bool> IsLinkedAsync(string tenantId, string userId, string notificationId, CancellationToken cancellationToken) =>
+        db.Links.AnyAsync(l => l.TenantId == tenantId && l.UserId == userId && l.NotificationId == notificationId, cancellationToken);
 }

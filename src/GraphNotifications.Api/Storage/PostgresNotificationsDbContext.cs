@@ -13,7 +13,7 @@ namespace GraphNotifications.Api.Storage;
 public sealed class PostgresNotificationsDbContext(DbContextOptions<PostgresNotificationsDbContext> options) : NotificationsDbContext(options)
 {
     /// <summary>How the service opens the store; the design-time factory opens it the same way.</summary>
-    internal static void Configure(DbContextOptionsBuilder options, string connectionString) => options
+    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) => options
         .UseNpgsql(connectionString)
         .ConfigureWarnings(StorageExtensions.IgnoreOptionalVisualContent);
 

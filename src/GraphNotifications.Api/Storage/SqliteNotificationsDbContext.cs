@@ -7,9 +7,9 @@ namespace GraphNotifications.Api.Storage;
 public sealed class SqliteNotificationsDbContext(DbContextOptions<SqliteNotificationsDbContext> options) : NotificationsDbContext(options)
 {
     /// <summary>How the service opens the store; the design-time factory opens it the same way.</summary>
-    internal static void Configure(DbContextOptionsBuilder options, string connectionString) => options
+    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString, SqliteDurability? durability = null) => options
         .UseSqlite(connectionString)
-        .AddInterceptors(new SqliteDurability())
+        .AddInterceptors(durability ?? new SqliteDurability())
         .ConfigureWarnings(StorageExtensions.IgnoreOptionalVisualContent);
 }
 

@@ -18,19 +18,31 @@ public static class StorageExtensions
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         string? connectionString = configuration.GetConnectionString(ConnectionStringName);
 
+        services.AddSingleton<StoreWriteStatus>();
+        services.AddSingleton<StoreWriteWatch>();
         switch (options.Provider)
         {
             case StorageProvider.Sqlite:
                 connectionString ??= StorageOptions.DefaultSqliteConnectionString;
                 EnsureDirectoryOf(connectionString);
-                services.AddDbContextPool<NotificationsDbContext, SqliteNotificationsDbContext>(db => SqliteNotificationsDbContext.Configure(db, connectionString));
+                services.AddOptions<SqliteStoreOptions>()
+                    .BindConfiguration(SqliteStoreOptions.Section)
+                    .Validate(o => o.MaxPageCount is null or > 0, $"{SqliteStoreOptions.Section}:MaxPageCount must be positive.")
+                    .ValidateOnStart();
+                services.AddSingleton<SqliteDurability>();
+                services.AddDbContextPool<NotificationsDbContext, SqliteNotificationsDbContext>((sp, db) =>
+                    SqliteNotificationsDbContext.Configure(db, connectionString, sp.GetRequiredService<SqliteDurability>())
+                        .AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
+                services.AddHostedService<SqliteCheckpointOnStop>();
                 break;
             case StorageProvider.Postgres:
                 CheckPostgresConnectionString(connectionString);
-                services.AddDbContextPool<NotificationsDbContext, PostgresNotificationsDbContext>(db => PostgresNotificationsDbContext.Configure(db, connectionString!));
+                services.AddDbContextPool<NotificationsDbContext, PostgresNotificationsDbContext>((sp, db) =>
+                    PostgresNotificationsDbContext.Configure(db, connectionString!).AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
                 break;
             case StorageProvider.InMemory:
-                services.AddDbContextPool<NotificationsDbContext, InMemoryNotificationsDbContext>(db => db.UseInMemoryDatabase(connectionString ?? "notifications"));
+                services.AddDbContextPool<NotificationsDbContext, InMemoryNotificationsDbContext>((sp, db) =>
+                    db.UseInMemoryDatabase(connectionString ?? "notifications").AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
                 break;
             default:
                 throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not supported; use Sqlite, Postgres or InMemory.");

@@ -8,6 +8,9 @@ namespace GraphNotifications.Api.Storage;
 /// </summary>
 public sealed class UserNotificationLink
 {
+    /// <summary>The tenant of the user, and of the notification: a user id names a user within its tenant.</summary>
+    public required string TenantId { get; init; }
+
     public required string UserId { get; init; }
 
     public required string NotificationId { get; init; }

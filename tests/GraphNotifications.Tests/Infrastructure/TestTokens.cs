@@ -30,6 +30,9 @@ public static class TestTokens
     public static string AppOnly(string appId, string[]? roles = null, Action<SecurityTokenDescriptor>? tweak = null) =>
         Mint(new Dictionary<string, object> { ["oid"] = "sp-" + appId, ["sub"] = "sp-" + appId, ["appid"] = appId, ["roles"] = roles ?? [Permission] }, tweak);
 
+    /// <summary>A <c>tweak</c> that puts the token in a tenant: the <c>tid</c> claim, as Entra ID sets it.</summary>
+    public static Action<SecurityTokenDescriptor> InTenant(string tenantId) => d => d.Claims["tid"] = tenantId;
+
     public static string Mint(IDictionary<string, object> claims, Action<SecurityTokenDescriptor>? tweak = null)
     {
         var descriptor = new SecurityTokenDescriptor

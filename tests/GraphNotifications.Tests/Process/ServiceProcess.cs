@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
@@ -12,8 +13,8 @@ namespace GraphNotifications.Tests.Process;
 /// The built service as a real process (<c>dotnet GraphNotifications.Api.dll</c>) on a loopback port, in Production,
 /// in a temporary working directory, trusting <see cref="TestTokens"/>: on SQLite in that directory
 /// (<see cref="StartAsync"/>) or on a PostgreSQL database (<see cref="StartOnPostgresAsync"/>), which several processes
-/// may share. It can be killed with SIGKILL and restarted on the same port and database, which is what a crash test
-/// needs and the in-process factory cannot give.
+/// may share. It can be killed with SIGKILL, or stopped with SIGTERM, and restarted on the same port and database,
+/// which is what crash and shutdown tests need and the in-process factory cannot give.
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
 {
@@ -69,17 +70,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// True stores in <see cref="DatabasePath"/>; false passes no <c>ConnectionStrings:Notifications</c>, leaving the
     /// service to its default store.
     /// </param>
-    public static Task<ServiceProcess> StartAsync(bool withConnectionString = true) =>
-        StartAsync(service => withConnectionString
+    /// <param name="settings">More configuration, as <c>Key=Value</c> (<c>Shutdown:Timeout=00:00:20</c>), passed on the command line.</param>
+    public static Task<ServiceProcess> StartAsync(bool withConnectionString = true, IEnumerable<string>? settings = null) =>
+        StartAsync(service => (withConnectionString
             ? ["--Storage:Provider=Sqlite", $"--ConnectionStrings:Notifications=Data Source={service.DatabasePath}"]
-            : ["--Storage:Provider=Sqlite"]);
+            : new[] { "--Storage:Provider=Sqlite" }).Concat(AsArguments(settings)));
 
     /// <summary>
     /// Starts the service on the PostgreSQL database <paramref name="connectionString"/> names and waits until it
     /// answers. Processes started on one database are instances of one service.
     /// </summary>
-    public static Task<ServiceProcess> StartOnPostgresAsync(string connectionString) =>
-        StartAsync(_ => ["--Storage:Provider=Postgres", $"--ConnectionStrings:Notifications={connectionString}"]);
+    public static Task<ServiceProcess> StartOnPostgresAsync(string connectionString, IEnumerable<string>? settings = null) =>
+        StartAsync(_ => new[] { "--Storage:Provider=Postgres", $"--ConnectionStrings:Notifications={connectionString}" }.Concat(AsArguments(settings)));
 
     /// <summary>
     /// Starts <paramref name="count"/> instances on one PostgreSQL database at once, as a deployment does, and waits
@@ -118,8 +120,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The exit code of the last run that has ended (by itself, SIGTERM or SIGKILL); null before one has.</summary>
+    public int? ExitCode { get; private set; }
+
     /// <summary>
-    /// Kills the service with SIGKILL (no shutdown, no flush: a crash) and waits for it to be gone.
+    /// Kills the service with SIGKILL (no shutdown, no flush: a crash) and waits for it to be gone. A run that has
+    /// already exited (after <see cref="Terminate"/>) is only cleared away.
     /// </summary>
     public void Kill()
     {
@@ -138,10 +144,53 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             throw new TimeoutException($"The service (pid {_process.Id}) did not exit within {ExitTimeout} of SIGKILL.{Describe()}");
         }
 
+        ExitCode = _process.ExitCode;
         _process.Dispose();
         _process = null;
         _handler?.Dispose();
         _handler = null;
+    }
+
+    /// <summary>
+    /// Sends SIGTERM, as an orchestrator stopping the service does, and returns at once: the service drains its
+    /// requests and exits on its own; <see cref="WaitForExitAsync"/> waits for that.
+    /// </summary>
+    public void Terminate()
+    {
+        var process = _process ?? throw new InvalidOperationException("The service is not running.");
+        var kill = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        kill.ArgumentList.Add("-TERM");
+        kill.ArgumentList.Add(process.Id.ToString(CultureInfo.InvariantCulture));
+        using var sender = OsProcess.Start(kill) ?? throw new InvalidOperationException("Could not run kill(1).");
+        string error = sender.StandardError.ReadToEnd();
+        sender.WaitForExit();
+        if (sender.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {process.Id} failed ({sender.ExitCode}): {error}");
+        }
+
+        Record($"--- run {_runs}: SIGTERM sent");
+    }
+
+    /// <summary>
+    /// Waits until the current run exits by itself, at most <paramref name="timeout"/>, and returns its exit code
+    /// (also kept in <see cref="ExitCode"/>); a run still alive then is a <see cref="TimeoutException"/>.
+    /// </summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("The service is not running.");
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The service (pid {process.Id}) did not exit within {timeout}.{Describe()}");
+        }
+
+        ExitCode = process.ExitCode;
+        return process.ExitCode;
     }
 
     /// <summary>Kills the service if it runs, then starts it again on the same port and database.</summary>
@@ -299,6 +348,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>A connection string's password, kept out of the recorded command line.</summary>
     [GeneratedRegex("Password=[^; ]*", RegexOptions.IgnoreCase)]
     private static partial Regex Password();
+
+    private static IEnumerable<string> AsArguments(IEnumerable<string>? settings) => (settings ?? []).Select(setting => $"--{setting}");
 
     private static bool IsStorageSetting(string name) =>
         name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)

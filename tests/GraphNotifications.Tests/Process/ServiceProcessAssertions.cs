@@ -31,4 +31,36 @@ internal static class ServiceProcessAssertions
         var (want, got) = (Properties(expected), Properties(actual));
         Assert.True(JsonNode.DeepEquals(want, got), $"Expected{Environment.NewLine}{want}{Environment.NewLine}but read{Environment.NewLine}{got}");
     }
+
+    /// <summary>Every item of a collection, following its next links, failing the test unless each page answers 200.</summary>
+    public static async Task<List<JsonObject>> ReadAllAsync(this HttpClient client, string url)
+    {
+        var items = new List<JsonObject>();
+        for (string? next = url; next is not null;)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, next);
+            request.Headers.Add("Prefer", "odata.maxpagesize=999");
+            using var response = await client.SendAsync(request);
+            string text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {next}: {(int)response.StatusCode} {text}");
+            var page = JsonNode.Parse(text)!.AsObject();
+            items.AddRange(page["value"]!.AsArray().Select(item => item!.AsObject()));
+            next = page["@odata.nextLink"]?.GetValue<string>();
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// Waits until the service has written <paramref name="text"/> (its console log is written in the background, so
+    /// a line can trail the answer it belongs to), failing the test with the output when it has not within 10 s.
+    /// </summary>
+    public static async Task WaitForOutputAsync(this ServiceProcess service, string text)
+    {
+        for (var waited = TimeSpan.Zero; !service.Output.Contains(text, StringComparison.Ordinal); waited += TimeSpan.FromMilliseconds(50))
+        {
+            Assert.True(waited < TimeSpan.FromSeconds(10), $"The service did not write \"{text}\".{Environment.NewLine}{service.Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+    }
 }

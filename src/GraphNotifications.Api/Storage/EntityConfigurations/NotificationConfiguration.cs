@@ -43,10 +43,12 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
             .HasConversion(DynamicPropertiesJson.Converter, DynamicPropertiesJson.Comparer)
             .HasColumnName("DynamicProperties");
 
-        builder.Property<string>(StorageColumns.AppId).IsRequired().HasMaxLength(128);
+        builder.Property<string>(StorageColumns.TenantId).IsRequired().HasMaxLength(StorageColumns.MaxIdLength);
+        builder.Property<string>(StorageColumns.AppId).IsRequired().HasMaxLength(StorageColumns.MaxIdLength);
 
-        // An app's notifications newest first (the notifications entity set), and the expiry sweeper's scan.
-        builder.HasIndex(StorageColumns.AppId, nameof(Notification.CreatedAt), nameof(Notification.Id));
+        // An app's notifications in its tenant newest first (the notifications entity set), and the expiry
+        // sweeper's scan, which runs across tenants.
+        builder.HasIndex(StorageColumns.TenantId, StorageColumns.AppId, nameof(Notification.CreatedAt), nameof(Notification.Id));
         builder.HasIndex(n => n.ExpirationDateTime);
     }
 

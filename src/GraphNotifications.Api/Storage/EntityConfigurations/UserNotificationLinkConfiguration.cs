@@ -8,13 +8,16 @@ internal sealed class UserNotificationLinkConfiguration : IEntityTypeConfigurati
     public void Configure(EntityTypeBuilder<UserNotificationLink> builder)
     {
         builder.ToTable("UserNotificationLinks");
-        // The key serves a $ref lookup; the feed index makes a page of one user's feed a single index range,
-        // newest first; the NotificationId index serves the cascade when a notification is deleted.
-        builder.HasKey(l => new { l.UserId, l.NotificationId });
-        builder.Property(l => l.UserId).HasMaxLength(128);
+        // A user id names a user within a tenant, so the tenant leads the key and the feed index: two tenants'
+        // users of one id have two feeds. The key serves a $ref lookup; the feed index makes a page of one user's
+        // feed a single index range, newest first; the NotificationId index serves the cascade when a notification
+        // is deleted.
+        builder.HasKey(l => new { l.TenantId, l.UserId, l.NotificationId });
+        builder.Property(l => l.TenantId).HasMaxLength(StorageColumns.MaxIdLength);
+        builder.Property(l => l.UserId).HasMaxLength(StorageColumns.MaxIdLength);
         builder.Property(l => l.NotificationId).HasMaxLength(36);
-        builder.Property(l => l.AppId).HasMaxLength(128);
-        builder.HasIndex(l => new { l.UserId, l.AppId, l.CreatedAt, l.NotificationId }).HasDatabaseName("IX_UserNotificationLinks_Feed");
+        builder.Property(l => l.AppId).HasMaxLength(StorageColumns.MaxIdLength);
+        builder.HasIndex(l => new { l.TenantId, l.UserId, l.AppId, l.CreatedAt, l.NotificationId }).HasDatabaseName("IX_UserNotificationLinks_Feed");
         builder.HasIndex(l => l.NotificationId);
         builder.HasOne(l => l.Notification).WithMany().HasForeignKey(l => l.NotificationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -57,6 +57,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
@@ -65,7 +70,7 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
 
                     b.HasIndex("ExpirationDateTime");
 
-                    b.HasIndex("AppId", "CreatedAt", "Id");
+                    b.HasIndex("TenantId", "AppId", "CreatedAt", "Id");
 
                     b.ToTable("Notifications", (string)null);
                 });
@@ -126,6 +131,10 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
 
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("UserId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -142,11 +151,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
-                    b.HasKey("UserId", "NotificationId");
+                    b.HasKey("TenantId", "UserId", "NotificationId");
 
                     b.HasIndex("NotificationId");
 
-                    b.HasIndex("UserId", "AppId", "CreatedAt", "NotificationId")
+                    b.HasIndex("TenantId", "UserId", "AppId", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_Feed");
 
                     b.ToTable("UserNotificationLinks", (string)null);

@@ -52,6 +52,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -60,7 +65,7 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
 
                     b.HasIndex("ExpirationDateTime");
 
-                    b.HasIndex("AppId", "CreatedAt", "Id");
+                    b.HasIndex("TenantId", "AppId", "CreatedAt", "Id");
 
                     b.ToTable("Notifications", (string)null);
                 });
@@ -121,6 +126,10 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("UserId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -137,11 +146,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("UserId", "NotificationId");
+                    b.HasKey("TenantId", "UserId", "NotificationId");
 
                     b.HasIndex("NotificationId");
 
-                    b.HasIndex("UserId", "AppId", "CreatedAt", "NotificationId")
+                    b.HasIndex("TenantId", "UserId", "AppId", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_Feed");
 
                     b.ToTable("UserNotificationLinks", (string)null);

@@ -1,0 +1,17 @@
+namespace GraphNotifications.Api.Storage;
+
+/// <summary>The <c>Storage:Sqlite</c> configuration section. Read again at every connection open: a change applies at once.</summary>
+public sealed class SqliteStoreOptions
+{
+    public const string Section = "Storage:Sqlite";
+
+    /// <summary>SQLite's own ceiling (SQLITE_MAX_PAGE_COUNT): no cap.</summary>
+    public const long Unlimited = 4_294_967_294;
+
+    /// <summary>
+    /// The most pages (of 4 KiB) the store's file may hold (<c>PRAGMA max_page_count</c>): a quota below the disk's
+    /// size, so that the store fills before the disk does. A write past it fails as on a full disk (SQLITE_FULL, a
+    /// 503) and changes nothing; raising it, or deleting notifications, lets writes succeed again.
+    /// </summary>
+    public long? MaxPageCount { get; set; }
+}

@@ -1,0 +1,36 @@
+using GraphNotifications.Api.Errors;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace GraphNotifications.Api.Storage;
+
+/// <summary>Tells <see cref="StoreWriteStatus"/> how each commit went.</summary>
+internal sealed class StoreWriteWatch(StoreWriteStatus status) : SaveChangesInterceptor
+{
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        status.RecordSuccess();
+        return result;
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        status.RecordSuccess();
+        return ValueTask.FromResult(result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Record(eventData.Exception);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Record(eventData.Exception);
+        return Task.CompletedTask;
+    }
+
+    private void Record(Exception exception)
+    {
+        if (StoreUnavailability.IsUnavailable(exception))
+        {
+            status.RecordFailure();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using GraphNotifications.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using OsProcess = System.Diagnostics.Process;
+
+namespace GraphNotifications.Tests.Process;
+
+/// <summary>
+/// A store whose files turn read-only under the running service (<c>chattr +i</c>: immutable, even for root): writes
+/// are 503s that change nothing, reads go on, and writes succeed again once the files are writable. Skipped, saying
+/// why, where <c>chattr</c> cannot set the flag (not root, or a file system without it, such as tmpfs or overlayfs).
+/// </summary>
+[Collection(ServiceProcessCollection.Name)]
+public sealed class ReadOnlyStoreTests
+{
+    private const string App = "readonly-app", User = "readonly-user";
+    private const int Attempts = 100;
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    [SkippableFact(Timeout = ServiceProcessCollection.TestTimeout)]
+    public async Task A_store_made_read_only_answers_writes_503_serves_reads_and_takes_writes_again_when_writable()
+    {
+        await using var service = await ServiceProcess.StartAsync();
+        using var client = service.Delegated(User, App);
+        var stored = new List<string> { await client.CreateAsync("me/notifications") };
+        // The database and its write-ahead log; not the -shm index, which SQLite maps into memory (a write to an
+        // immutable mapped page is a SIGBUS, a crash rather than a read-only store).
+        string[] files = [.. new[] { "", "-wal" }.Select(suffix => service.DatabasePath + suffix).Where(File.Exists)];
+
+        string? refusal = Chattr("+i", files);
+        Skip.If(refusal is not null, $"chattr +i is not available here: {refusal}");
+        try
+        {
+            var refused = await client.PostAsync("me/notifications", Bodies.Minimal("refused"));
+
+            await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, refused);
+            Assert.Equal("serviceUnavailable", (await refused.ReadObjectAsync()).ErrorCode());
+            Assert.NotNull(refused.Headers.RetryAfter);
+            // The engine's own refusal, logged with the 503.
+            await service.WaitForOutputAsync("SQLite Error");
+
+            await service.AssertStatusAsync(HttpStatusCode.OK, await client.GetAsync($"me/notifications/{stored[0]}"));
+            Assert.Equal(stored, await FeedIdsAsync(client));
+        }
+        finally
+        {
+            Assert.Null(Chattr("-i", files));
+        }
+
+        HttpResponseMessage resumed = null!;
+        for (int attempt = 0; attempt < Attempts; attempt++)
+        {
+            resumed = await client.PostAsync("me/notifications", Bodies.Minimal("after"));
+            if (resumed.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            await Task.Delay(Poll);
+        }
+
+        await service.AssertStatusAsync(HttpStatusCode.Created, resumed);
+        stored.Add((await resumed.ReadObjectAsync())["id"]!.GetValue<string>());
+
+        service.Kill();
+        Assert.Equal("ok", IntegrityCheck(service.DatabasePath));
+        await service.RestartAsync();
+        using var restarted = service.Delegated(User, App);
+        Assert.Equal(stored.Order(), (await FeedIdsAsync(restarted)).Order());
+    }
+
+    private static async Task<List<string>> FeedIdsAsync(HttpClient client) =>
+        [.. (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>())];
+
+    /// <summary>Runs <c>chattr</c> on the files; null when it succeeded, else what it said.</summary>
+    private static string? Chattr(string flag, IEnumerable<string> files)
+    {
+        var start = new ProcessStartInfo("chattr") { UseShellExecute = false, RedirectStandardError = true };
+        start.ArgumentList.Add(flag);
+        foreach (string file in files)
+        {
+            start.ArgumentList.Add(file);
+        }
+
+        try
+        {
+            using var chattr = OsProcess.Start(start)!;
+            string error = chattr.StandardError.ReadToEnd();
+            chattr.WaitForExit();
+            return chattr.ExitCode == 0 ? null : $"exit code {chattr.ExitCode}: {error.Trim()}";
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static string IntegrityCheck(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
+    }
+}
