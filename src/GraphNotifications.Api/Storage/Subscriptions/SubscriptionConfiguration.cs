@@ -13,8 +13,8 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).HasMaxLength(36);
         builder.Property(s => s.TenantId).HasMaxLength(StorageColumns.MaxIdLength);
-        builder.Property(s => s.ApplicationId).HasMaxLength(StorageColumns.MaxIdLength);
-        builder.Property(s => s.CreatorId).HasMaxLength(StorageColumns.MaxIdLength);
+        builder.Property(s => s.ApplicationId).HasMaxLength(StorageColumns.MaxIdLength).IsRequired();
+        builder.Property(s => s.CreatorId).HasMaxLength(StorageColumns.MaxIdLength).IsRequired();
         builder.Property(s => s.OwnerUserId).HasMaxLength(StorageColumns.MaxIdLength);
         builder.Property(s => s.ResourceUserId).HasMaxLength(StorageColumns.MaxIdLength);
         // UTC ticks, as a notification's expiry: the sweeper and the reads compare instants in the database.
