@@ -20,7 +20,6 @@ public static class SubscriptionBody
     private static readonly string[] ChangeTypes = ["created", "updated", "deleted"];
     private static readonly string[] TlsVersions = ["v1_0", "v1_1", "v1_2", "v1_3"];
     private static readonly string[] ReadOnly = ["id", "applicationId", "creatorId"];
-    private static readonly string[] Renewable = ["expirationDateTime", "notificationUrl"];
     private static readonly string[] Required = ["resource", "changeType", "notificationUrl", "expirationDateTime"];
     private static readonly string[] TypeNames = ["microsoft.graph.subscription", "graph.subscription"];
 
@@ -129,10 +128,9 @@ public static class SubscriptionBody
                     url = Text(name, value, NotificationUrlGuard.MaxLength, problems);
                     break;
                 default:
-                    string message = ReadOnly.Contains(name, StringComparer.Ordinal) || !Renewable.Contains(name, StringComparer.Ordinal)
-                        ? $"'{name}' cannot be changed; a subscription is renewed with expirationDateTime (and notificationUrl). To change anything else, delete it and create another."
-                        : $"'{name}' cannot be changed.";
-                    problems.Add(new(GraphErrorCodes.ReadOnlyProperty, message, name));
+                    problems.Add(new(GraphErrorCodes.ReadOnlyProperty,
+                        $"'{name}' cannot be changed: a subscription is renewed with expirationDateTime (and moved with notificationUrl). To change anything else, delete it and create another.",
+                        name));
                     break;
             }
         }
