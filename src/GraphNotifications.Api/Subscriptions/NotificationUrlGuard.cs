@@ -55,13 +55,15 @@ public sealed class NotificationUrlGuard(IOptions<SubscriptionOptions> options, 
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.IdnHost, out var literal)
+            string host = uri.IdnHost;
+            addresses = IPAddress.TryParse(host, out var literal)
                 ? [literal]
-                : await Dns.GetHostAddressesAsync(uri.IdnHost, cancellationToken);
+                : await Dns.GetHostAddressesAsync(host, cancellationToken);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ArgumentException or UriFormatException)
         {
-            return $"The host of '{property}' ({uri.Host}) does not resolve.";
+            // ArgumentException: a name DNS cannot carry (longer than 255 characters, say).
+            return $"The host of '{property}' does not resolve.";
         }
 
         if (addresses.Length == 0)

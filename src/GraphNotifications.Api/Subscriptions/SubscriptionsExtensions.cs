@@ -12,7 +12,8 @@ public static class SubscriptionsExtensions
     {
         services.AddOptions<SubscriptionOptions>()
             .BindConfiguration(SubscriptionOptions.Section)
-            .Validate(o => o.MaxLifetime > TimeSpan.Zero, $"{SubscriptionOptions.Section}:MaxLifetime must be positive.")
+            .Validate(o => o.MaxLifetime > TimeSpan.Zero && o.MaxLifetime <= SubscriptionOptions.LongestMaxLifetime,
+                $"{SubscriptionOptions.Section}:MaxLifetime must lie between 0 and {SubscriptionOptions.LongestMaxLifetime}.")
             .Validate(o => o.ValidationTimeout > TimeSpan.Zero && o.ValidationTimeout <= TimeSpan.FromMinutes(1),
                 $"{SubscriptionOptions.Section}:ValidationTimeout must lie between 0 and 1 minute.")
             .Validate(o => o.SweepInterval >= SubscriptionOptions.MinimumSweepInterval && o.SweepInterval <= SubscriptionOptions.MaximumSweepInterval,

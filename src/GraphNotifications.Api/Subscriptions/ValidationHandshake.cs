@@ -47,7 +47,7 @@ public sealed partial class ValidationHandshake(IHttpClientFactory clients, IOpt
         {
             return $"The validation request to '{property}' was not answered within {timeout.TotalSeconds:0.###} seconds.";
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or ArgumentException)
         {
             LogUnreachable(logger, target.Uri.GetLeftPart(UriPartial.Path), ex.Message);
             return $"The validation request to '{property}' failed: the endpoint could not be reached.";

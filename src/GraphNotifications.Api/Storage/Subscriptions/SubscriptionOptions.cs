@@ -9,6 +9,9 @@ public sealed class SubscriptionOptions
     public static readonly TimeSpan MaximumSweepInterval = TimeSpan.FromDays(1);
     public const int MaximumSweepBatchSize = 10_000;
 
+    /// <summary>The longest MaxLifetime accepted: Graph's longest for any resource is under 30 days.</summary>
+    public static readonly TimeSpan LongestMaxLifetime = TimeSpan.FromDays(30);
+
     /// <summary>How far ahead a subscription may expire: 4230 minutes by default, Graph's limit for most resources.</summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromMinutes(4230);
 
