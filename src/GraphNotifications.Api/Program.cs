@@ -8,6 +8,7 @@ using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Operations;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Subscriptions;
 using GraphNotifications.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.Services.AddNotificationsStorage(builder.Configuration);
 builder.Services.AddGraphOData();
 builder.Services.AddGraphNegotiation();
 builder.Services.AddIdempotentRetries();
+builder.Services.AddGraphSubscriptions();
 builder.Services.AddGraphHealthChecks();
 builder.Services.AddGraphShutdown();
 

@@ -17,6 +17,7 @@ internal static class ClrTypeBinding
         [$"{CsdlContract.Namespace}.entity"] = typeof(Entity),
         [$"{CsdlContract.Namespace}.notification"] = typeof(Notification),
         [$"{CsdlContract.Namespace}.user"] = typeof(User),
+        [$"{CsdlContract.Namespace}.subscription"] = typeof(Subscription),
         [$"{CsdlContract.Namespace}.payloadTypes"] = typeof(PayloadTypes),
         [$"{CsdlContract.Namespace}.visualProperties"] = typeof(VisualProperties),
         [$"{CsdlContract.Namespace}.targetPolicyEndpoints"] = typeof(TargetPolicyEndpoints),

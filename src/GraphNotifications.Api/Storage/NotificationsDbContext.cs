@@ -25,6 +25,8 @@ public abstract class NotificationsDbContext : DbContext
 
     public DbSet<UserNotificationLink> Links => Set<UserNotificationLink>();
 
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NotificationsDbContext).Assembly);
 }

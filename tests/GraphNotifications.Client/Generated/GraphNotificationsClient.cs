@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using GraphNotifications.Client.Me;
 using GraphNotifications.Client.Notifications;
+using GraphNotifications.Client.Subscriptions;
 using GraphNotifications.Client.Users;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
@@ -30,6 +31,11 @@ namespace GraphNotifications.Client
         public global::GraphNotifications.Client.Notifications.NotificationsRequestBuilder Notifications
         {
             get => new global::GraphNotifications.Client.Notifications.NotificationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The subscriptions property</summary>
+        public global::GraphNotifications.Client.Subscriptions.SubscriptionsRequestBuilder Subscriptions
+        {
+            get => new global::GraphNotifications.Client.Subscriptions.SubscriptionsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The users property</summary>
         public global::GraphNotifications.Client.Users.UsersRequestBuilder Users

@@ -61,7 +61,7 @@ public sealed class AnonymousAccessTests(ServiceFactory service) : IClassFixture
 
         Assert.Equal("http://localhost/v1.0/$metadata", document["@odata.context"]!.GetValue<string>());
         var names = document["value"]!.AsArray().Select(e => $"{e!["kind"]!.GetValue<string>()} {e["name"]!.GetValue<string>()}").Order();
-        Assert.Equal(["EntitySet notifications", "EntitySet users", "Singleton me"], names);
+        Assert.Equal(["EntitySet notifications", "EntitySet subscriptions", "EntitySet users", "Singleton me"], names);
     }
 
     [Theory]

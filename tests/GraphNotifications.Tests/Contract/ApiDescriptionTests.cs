@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using GraphNotifications.Tests.Infrastructure;
+using GraphNotifications.Tests.Subscriptions;
 
 namespace GraphNotifications.Tests.Contract;
 
@@ -60,15 +61,18 @@ public sealed class ApiDescriptionTests(ServiceFactory service) : IClassFixture<
         using var appClient = service.AppOnly(app);
         using var userClient = service.Delegated(user, app);
         string id = await appClient.CreateAsync($"users/{user}/notifications");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        string subscriptionId = (await appClient.SubscribeAsync(SubscriptionBodies.New(receiver.Url, $"users/{user}/notifications")))["id"]!.GetValue<string>();
         var paths = description["paths"]!.AsObject().Where(path => path.Value!["get"] is not null).Select(path => path.Key).ToList();
 
-        Assert.Equal(["/me", "/me/notifications", "/notifications", "/notifications/{id}", "/users", "/users/{id}", "/users/{id}/notifications"],
+        Assert.Equal(["/me", "/me/notifications", "/notifications", "/notifications/{id}", "/subscriptions", "/subscriptions/{id}", "/users", "/users/{id}", "/users/{id}/notifications"],
             paths.Order(StringComparer.Ordinal));
         foreach (string version in new[] { "/v1.0", "/beta" })
         {
             foreach (string path in paths)
             {
-                string url = version + path.Replace("/users/{id}", $"/users/{user}", StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal);
+                string url = version + path.Replace("/users/{id}", $"/users/{user}", StringComparison.Ordinal)
+                    .Replace("/subscriptions/{id}", $"/subscriptions/{subscriptionId}", StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal);
                 var client = path.StartsWith("/me", StringComparison.Ordinal) ? userClient : appClient;
                 using var response = await client.GetAsync(url);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

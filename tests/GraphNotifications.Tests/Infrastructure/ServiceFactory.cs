@@ -14,6 +14,8 @@ public abstract class ServiceFactoryBase : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The tests' webhook receivers listen on loopback; SubscriptionUrlTests turns this off again.
+        builder.UseSetting("Subscriptions:AllowPrivateNotificationUrls", "true");
         ConfigureStore(builder);
         foreach (var (key, value) in BearerSettings())
         {

@@ -75,6 +75,94 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.ToTable("Notifications", (string)null);
                 });
 
+            modelBuilder.Entity("GraphNotifications.Api.Resources.Subscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("ApplicationId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ChangeType")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ClientState")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CreatorId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("EncryptionCertificate")
+                        .HasColumnType("text");
+
+                    b.Property<string>("EncryptionCertificateId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("ExpirationDateTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ExpiresAt");
+
+                    b.Property<bool?>("IncludeResourceData")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LatestSupportedTlsVersion")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LifecycleNotificationUrl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NotificationContentType")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NotificationQueryOptions")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NotificationUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NotificationUrlAppId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResourceUserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("TargetHostNameFilter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpirationDateTime");
+
+                    b.HasIndex("TenantId", "ResourceUserId");
+
+                    b.HasIndex("TenantId", "ApplicationId", "OwnerUserId", "Id");
+
+                    b.ToTable("Subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Storage.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("TenantId")

@@ -70,6 +70,94 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.ToTable("Notifications", (string)null);
                 });
 
+            modelBuilder.Entity("GraphNotifications.Api.Resources.Subscription", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicationId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangeType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientState")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatorId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EncryptionCertificate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EncryptionCertificateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpirationDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ExpiresAt");
+
+                    b.Property<bool?>("IncludeResourceData")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LatestSupportedTlsVersion")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LifecycleNotificationUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotificationContentType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotificationQueryOptions")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotificationUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotificationUrlAppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerUserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceUserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetHostNameFilter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpirationDateTime");
+
+                    b.HasIndex("TenantId", "ResourceUserId");
+
+                    b.HasIndex("TenantId", "ApplicationId", "OwnerUserId", "Id");
+
+                    b.ToTable("Subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Storage.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<string>("TenantId")

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GraphNotifications.Tests.Subscriptions;
+
+/// <summary>How a <see cref="WebhookReceiver"/> answers the validation request.</summary>
+public enum ReceiverAnswer
+{
+    /// <summary>200 with the token as text/plain, as Graph asks.</summary>
+    Token,
+    WrongToken,
+    ServerError,
+    /// <summary>Never answers (until the caller gives up).</summary>
+    Silence,
+    /// <summary>A 307 to another receiver that would answer the token.</summary>
+    Redirect,
+}
+
+/// <summary>A notification endpoint on a loopback port: a tiny Kestrel app that records every request it gets.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public ReceiverAnswer Answer { get; set; } = ReceiverAnswer.Token;
+
+    /// <summary>Where <see cref="ReceiverAnswer.Redirect"/> sends the caller.</summary>
+    public Uri? RedirectTo { get; set; }
+
+    /// <summary>What each request carried: its method, the decoded validationToken, and its Content-Type.</summary>
+    public ConcurrentQueue<(string Method, string? Token, string? ContentType)> Requests { get; } = new();
+
+    /// <summary>The endpoint's URL, <c>http://127.0.0.1:{port}/webhook</c>.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.Run(receiver.HandleAsync);
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        receiver.Url = new Uri(address.TrimEnd('/') + "/webhook");
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        string? token = context.Request.Query["validationToken"];
+        Requests.Enqueue((context.Request.Method, token, context.Request.ContentType));
+        switch (Answer)
+        {
+            case ReceiverAnswer.Token:
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(token ?? string.Empty);
+                break;
+            case ReceiverAnswer.WrongToken:
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync("not-the-token");
+                break;
+            case ReceiverAnswer.ServerError:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                break;
+            case ReceiverAnswer.Silence:
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                break;
+            case ReceiverAnswer.Redirect:
+                context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+                context.Response.Headers.Location = RedirectTo!.ToString() + context.Request.QueryString;
+                break;
+        }
+    }
+}
