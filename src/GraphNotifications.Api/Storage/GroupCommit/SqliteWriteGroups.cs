@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using GraphNotifications.Api.Errors;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -21,11 +22,12 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
     private readonly Channel<StagedWrite> _writes = Channel.CreateUnbounded<StagedWrite>(new() { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<SqliteWriteGroups> _logger;
+    private readonly StoreWriteStatus _status;
     private readonly Task _writer;
 
-    public SqliteWriteGroups(IServiceScopeFactory scopes, ILogger<SqliteWriteGroups> logger)
+    public SqliteWriteGroups(IServiceScopeFactory scopes, ILogger<SqliteWriteGroups> logger, StoreWriteStatus status)
     {
-        (_scopes, _logger) = (scopes, logger);
+        (_scopes, _logger, _status) = (scopes, logger, status);
         _writer = Task.Run(WriteAsync);
     }
 
@@ -107,7 +109,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
     /// whole transaction (a full or failing disk does), in which case the writes staged before it are staged again
     /// in a new one, without the one that failed.
     /// </summary>
-    private static void CommitGroup(NotificationsDbContext db, Queue<StagedWrite> group)
+    private void CommitGroup(NotificationsDbContext db, Queue<StagedWrite> group)
     {
         var staged = new List<StagedWrite>(group.Count);
         while (group.Count > 0)
@@ -153,6 +155,12 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                // The saves succeeded and said so; the commit is what failed, so the readiness probe hears it here.
+                if (StoreUnavailability.IsUnavailable(ex))
+                {
+                    _status.RecordFailure();
+                }
+
                 foreach (var write in staged)
                 {
                     write.Fail(ex);
