@@ -72,7 +72,7 @@ public sealed class FeedDatabase(string connectionString) : IDisposable
                        n."Priority", n."GroupName", n."PlatformTypes", n."DynamicProperties", n."Version"
                 FROM "UserNotificationLinks" AS l
                 INNER JOIN "Notifications" AS n ON l."NotificationId" = n."Id"
-                WHERE l."UserId" = $user AND l."AppId" = $app AND n."ExpiresAt" > $now
+                WHERE l."TenantId" = 'default' AND l."UserId" = $user AND l."AppId" = $app AND n."ExpiresAt" > $now
                 ORDER BY l."CreatedAt" DESC, l."NotificationId" DESC
                 LIMIT $top
                 """;

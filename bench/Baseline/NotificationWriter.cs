@@ -30,20 +30,20 @@ public sealed class NotificationWriter : IDisposable
         _connection = database.Open();
         _insert = Prepare("""
             INSERT INTO "Notifications" ("Id", "AppId", "CreatedAt", "DisplayTimeToLive", "DynamicProperties", "ExpiresAt", "GroupName",
-                "Priority", "TargetHostName", "Version", "RawContent", "PlatformTypes", "Body", "Title")
-            VALUES ($id, $app, $createdAt, $ttl, $dynamic, $expiresAt, $group, $priority, $host, 1, $raw, $platforms, $body, $title);
+                "Priority", "TargetHostName", "Version", "RawContent", "PlatformTypes", "Body", "Title", "TenantId")
+            VALUES ($id, $app, $createdAt, $ttl, $dynamic, $expiresAt, $group, $priority, $host, 1, $raw, $platforms, $body, $title, 'default');
             """, "$id", "$app", "$createdAt", "$ttl", "$dynamic", "$expiresAt", "$group", "$priority", "$host", "$raw", "$platforms", "$body", "$title");
         _insertLink = Prepare("""
-            INSERT INTO "UserNotificationLinks" ("NotificationId", "UserId", "AppId", "CreatedAt") VALUES ($id, $user, $app, $createdAt);
+            INSERT INTO "UserNotificationLinks" ("TenantId", "NotificationId", "UserId", "AppId", "CreatedAt") VALUES ('default', $id, $user, $app, $createdAt);
             """, "$id", "$user", "$app", "$createdAt");
         _findLive = Prepare("""
             SELECT "CreatedAt" FROM "Notifications" WHERE "Id" = $id AND "AppId" = $app AND "ExpiresAt" > $now;
             """, "$id", "$app", "$now");
         _link = Prepare("""
-            INSERT OR IGNORE INTO "UserNotificationLinks" ("NotificationId", "UserId", "AppId", "CreatedAt") VALUES ($id, $user, $app, $createdAt);
+            INSERT OR IGNORE INTO "UserNotificationLinks" ("TenantId", "NotificationId", "UserId", "AppId", "CreatedAt") VALUES ('default', $id, $user, $app, $createdAt);
             """, "$id", "$user", "$app", "$createdAt");
         _unlink = Prepare("""
-            DELETE FROM "UserNotificationLinks" WHERE "UserId" = $user AND "NotificationId" = $id AND "AppId" = $app
+            DELETE FROM "UserNotificationLinks" WHERE "TenantId" = 'default' AND "UserId" = $user AND "NotificationId" = $id AND "AppId" = $app
                 AND EXISTS (SELECT 1 FROM "Notifications" AS n WHERE n."Id" = $id AND n."ExpiresAt" > $now);
             """, "$user", "$id", "$app", "$now");
         _thread = new Thread(Run) { IsBackground = true, Name = "group commit" };

@@ -73,6 +73,8 @@ internal sealed class FeedStore
             .Build();
         await using var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
             .AddNotificationsStorage(configuration)
             .BuildServiceProvider();
         await services.PrepareNotificationsStoreAsync();

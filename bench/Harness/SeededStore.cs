@@ -31,6 +31,7 @@ internal static class SeededStore
             .Build();
         await using var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
             .AddNotificationsStorage(configuration)
             .BuildServiceProvider();
@@ -87,13 +88,14 @@ internal static class SeededStore
             _insert = connection.CreateCommand();
             _insert.CommandText = """
                 INSERT INTO "Notifications" ("Id", "TargetHostName", "ExpiresAt", "RawContent", "Title", "Body",
-                    "DisplayTimeToLive", "Priority", "GroupName", "PlatformTypes", "DynamicProperties", "CreatedAt", "Version", "AppId")
+                    "DisplayTimeToLive", "Priority", "GroupName", "PlatformTypes", "DynamicProperties", "CreatedAt", "Version", "AppId", "TenantId")
                 VALUES ($id, 'builds.contoso.com', $expiresAt, $raw, $title, $body, 3600, $priority, 'builds', '["windows","webpush"]',
-                    $dynamic, $createdAt, 1, $appId);
+                    $dynamic, $createdAt, 1, $appId, 'default');
                 """;
             _link = connection.CreateCommand();
             _link.CommandText = """
-                INSERT INTO "UserNotificationLinks" ("UserId", "NotificationId", "AppId", "CreatedAt") VALUES ($userId, $id, $appId, $createdAt);
+                INSERT INTO "UserNotificationLinks" ("TenantId", "UserId", "NotificationId", "AppId", "CreatedAt")
+                VALUES ('default', $userId, $id, $appId, $createdAt);
                 """;
             foreach (string name in new[] { "$id", "$expiresAt", "$raw", "$title", "$body", "$priority", "$dynamic", "$createdAt", "$appId" })
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using GraphNotifications.Api.Storage;
 
@@ -21,12 +22,21 @@ public sealed record Caller(string AppId, string? UserId, IReadOnlySet<string> S
 
     public bool IsAppOnly => UserId is null;
 
+    // A request's principal is read by the token check, the permission check and the controller: once is enough.
+    // Keyed weakly, so a caller lives as long as its principal.
+    private static readonly ConditionalWeakTable<ClaimsPrincipal, Caller> Read = [];
+
     public bool Holds(string permission) => IsDelegated ? Scopes.Contains(permission) : Roles.Contains(permission);
 
     /// <summary>Reads the caller, or says why the token cannot name one.</summary>
     public static Caller? FromClaims(ClaimsPrincipal principal, out string? problem)
     {
         problem = null;
+        if (Read.TryGetValue(principal, out var known))
+        {
+            return known;
+        }
+
         string? appId = First(principal, "azp", "appid");
         if (appId is null)
         {
@@ -54,7 +64,9 @@ public sealed record Caller(string AppId, string? UserId, IReadOnlySet<string> S
             return null;
         }
 
-        return new Caller(appId, userId, scopes, roles) { TenantId = tenantId };
+        var caller = new Caller(appId, userId, scopes, roles) { TenantId = tenantId };
+        Read.AddOrUpdate(principal, caller);
+        return caller;
     }
 
     public static Caller FromClaims(ClaimsPrincipal principal) =>

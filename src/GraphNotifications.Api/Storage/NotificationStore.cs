@@ -2,6 +2,7 @@ using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage.GroupCommit;
 using GraphNotifications.Api.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace GraphNotifications.Api.Storage;
 /// notifications and to its tenant (<see cref="AppScope"/>), and leaves out what has expired: an expired notification
 /// is gone the moment it expires. Only the expiry sweep runs across tenants.
 /// </summary>
-public sealed class NotificationStore(NotificationsDbContext db, TimeProvider clock)
+public sealed partial class NotificationStore(NotificationsDbContext db, TimeProvider clock, SqliteWriteGroups? writeGroups = null)
 {
     /// <summary>The owning app's live notifications in its tenant, linked to users or not.</summary>
     public IQueryable<Notification> OwnedBy(AppScope app) => OwnedPages(app).Unordered;
@@ -41,14 +42,13 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
         notification.CreatedAt = now.UtcTicks;
         notification.Version = 1;
-        var entry = db.Notifications.Add(notification);
-        entry.Property(StorageColumns.TenantId).CurrentValue = app.TenantId;
-        entry.Property(StorageColumns.AppId).CurrentValue = app.AppId;
-        if (userId is not null)
+        if (GroupsWrites)
         {
-            db.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks));
+            await writeGroups!.WriteGroupedAsync(writer => StageCreate(writer, notification, app, userId, now));
+            return;
         }
 
+        var entry = StageCreate(db, notification, app, userId, now);
         await db.SaveChangesAsync(cancellationToken);
         entry.State = EntityState.Detached;
     }
@@ -75,7 +75,7 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         db.Links.Add(NewLink(app, userId, notificationId, createdAt.Value));
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -115,7 +115,7 @@ public sealed class NotificationStore(NotificationsDbContext db, TimeProvider cl
         db.Links.Remove(link);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

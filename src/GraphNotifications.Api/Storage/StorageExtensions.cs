@@ -30,6 +30,11 @@ public static class StorageExtensions
                     .Validate(o => o.MaxPageCount is null or > 0, $"{SqliteStoreOptions.Section}:MaxPageCount must be positive.")
                     .ValidateOnStart();
                 services.AddSingleton<SqliteDurability>();
+                if (configuration.GetValue($"{SqliteStoreOptions.Section}:GroupCommit", true))
+                {
+                    services.AddSingleton<GroupCommit.SqliteWriteGroups>();
+                }
+
                 services.AddDbContextPool<NotificationsDbContext, SqliteNotificationsDbContext>((sp, db) =>
                     SqliteNotificationsDbContext.Configure(db, connectionString, sp.GetRequiredService<SqliteDurability>())
                         .AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));

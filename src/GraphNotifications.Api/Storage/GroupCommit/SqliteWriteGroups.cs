@@ -1,0 +1,185 @@
+using System.Threading.Channels;
+using GraphNotifications.Api.Errors;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace GraphNotifications.Api.Storage.GroupCommit;
+
+/// <summary>
+/// The one writer of a SQLite store. SQLite takes one writer at a time, and Microsoft.Data.Sqlite blocks the calling
+/// thread while it waits for the write lock and for the commit's fsync; so requests hand their writes to this
+/// writer and await them, instead of each holding a pool thread asleep in SQLite's busy handler. The creates waiting
+/// at the same moment share one transaction and one fsync (group commit); each is saved under its own savepoint, so
+/// one that fails is undone alone, and each request is answered only after the commit that holds its change.
+/// Writes inside a caller's own transaction (an idempotent create, a $batch atomicity group) do not come here.
+/// </summary>
+public sealed class SqliteWriteGroups : IAsyncDisposable
+{
+    /// <summary>Creates per transaction at most: enough to take a burst of 32 connections in one or two commits.</summary>
+    public const int MaxGroup = 64;
+
+    private readonly Channel<StagedWrite> _writes = Channel.CreateUnbounded<StagedWrite>(new() { SingleReader = true });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<SqliteWriteGroups> _logger;
+    private readonly StoreWriteStatus _status;
+    private readonly Task _writer;
+
+    public SqliteWriteGroups(IServiceScopeFactory scopes, ILogger<SqliteWriteGroups> logger, StoreWriteStatus status)
+    {
+        (_scopes, _logger, _status) = (scopes, logger, status);
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>Stages changes on the writer's context and completes once the group that holds them is committed.</summary>
+    public Task WriteGroupedAsync(Action<NotificationsDbContext> stage) => Enqueue(StagedWrite.Grouped(stage));
+
+    /// <summary>Runs a save of the caller's own context on the writer, between groups, and completes when it is done.</summary>
+    public Task WriteAloneAsync(Action save) => Enqueue(StagedWrite.Alone(save));
+
+    public async ValueTask DisposeAsync()
+    {
+        // The server has drained its requests by now: finish what was handed over, then stop.
+        _writes.Writer.TryComplete();
+        await _writer;
+    }
+
+    private Task Enqueue(StagedWrite write) =>
+        _writes.Writer.TryWrite(write) ? write.Done : Task.FromException(new ObjectDisposedException(nameof(SqliteWriteGroups)));
+
+    private async Task WriteAsync()
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var group = new Queue<StagedWrite>(MaxGroup);
+        var reader = _writes.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxGroup && reader.TryPeek(out var next))
+            {
+                if (next.SaveAlone is { } saveAlone)
+                {
+                    if (group.Count > 0)
+                    {
+                        break;
+                    }
+
+                    reader.TryRead(out _);
+                    RunAlone(next, saveAlone);
+                    continue;
+                }
+
+                reader.TryRead(out _);
+                group.Enqueue(next);
+            }
+
+            try
+            {
+                CommitGroup(db, group);
+            }
+            catch (Exception ex)
+            {
+                // Never leave a request waiting: whatever escaped fails the rest of the group.
+                _logger.LogError(ex, "The SQLite writer failed a group of {Count} writes.", group.Count);
+                while (group.TryDequeue(out var write))
+                {
+                    write.Fail(ex);
+                }
+
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static void RunAlone(StagedWrite write, Action saveAlone)
+    {
+        try
+        {
+            saveAlone();
+            write.Succeed();
+        }
+        catch (Exception ex)
+        {
+            write.Fail(ex);
+        }
+    }
+
+    /// <summary>
+    /// Commits the group in as few transactions as it takes: one, unless a failing write made SQLite roll back the
+    /// whole transaction (a full or failing disk does), in which case the writes staged before it are staged again
+    /// in a new one, without the one that failed.
+    /// </summary>
+    private void CommitGroup(NotificationsDbContext db, Queue<StagedWrite> group)
+    {
+        var staged = new List<StagedWrite>(group.Count);
+        while (group.Count > 0)
+        {
+            using IDbContextTransaction transaction = db.Database.BeginTransaction();
+            bool rolledBack = false;
+            while (!rolledBack && group.TryDequeue(out var write))
+            {
+                try
+                {
+                    // Inside a transaction EF Core saves under a savepoint and rolls back to it when the save fails.
+                    write.Stage!(db);
+                    db.SaveChanges();
+                    staged.Add(write);
+                }
+                catch (Exception ex)
+                {
+                    write.Fail(ex);
+                    rolledBack = !InTransaction(db);
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
+            }
+
+            if (rolledBack)
+            {
+                var rest = group.ToArray();
+                group.Clear();
+                foreach (var write in staged.Concat(rest))
+                {
+                    group.Enqueue(write);
+                }
+
+                staged.Clear();
+                continue;
+            }
+
+            try
+            {
+                transaction.Commit();
+            }
+            catch (Exception ex)
+            {
+                // The saves succeeded and said so; the commit is what failed, so the readiness probe hears it here.
+                if (StoreUnavailability.IsUnavailable(ex))
+                {
+                    _status.RecordFailure();
+                }
+
+                foreach (var write in staged)
+                {
+                    write.Fail(ex);
+                }
+
+                staged.Clear();
+                continue;
+            }
+
+            foreach (var write in staged)
+            {
+                write.Succeed();
+            }
+
+            staged.Clear();
+        }
+    }
+
+    /// <summary>False when SQLite ended the transaction itself after an error (autocommit mode is back on).</summary>
+    private static bool InTransaction(NotificationsDbContext db) =>
+        db.Database.GetDbConnection() is SqliteConnection { Handle: { } handle } && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
+}

@@ -1,0 +1,36 @@
+using GraphNotifications.Api.Resources;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace GraphNotifications.Api.Storage;
+
+/// <summary>How the store's writes reach SQLite's one writer (<see cref="GroupCommit.SqliteWriteGroups"/>).</summary>
+public sealed partial class NotificationStore
+{
+    /// <summary>
+    /// Writes go through the SQLite writer unless the caller has a transaction of its own (an idempotent create with
+    /// its key record, a $batch atomicity group): those commit on their own connection, all or nothing.
+    /// </summary>
+    private bool GroupsWrites => writeGroups is not null && db.Database.CurrentTransaction is null;
+
+    /// <summary>The rows of a create, added to <paramref name="context"/>: the request's own or the writer's.</summary>
+    private static EntityEntry<Notification> StageCreate(NotificationsDbContext context, Notification notification, AppScope app, string? userId, DateTimeOffset now)
+    {
+        var entry = context.Notifications.Add(notification);
+        entry.Property(StorageColumns.TenantId).CurrentValue = app.TenantId;
+        entry.Property(StorageColumns.AppId).CurrentValue = app.AppId;
+        if (userId is not null)
+        {
+            context.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks));
+        }
+
+        return entry;
+    }
+
+    /// <summary>
+    /// Saves what the request's context tracks. On SQLite the save runs on the writer, between groups of creates, so
+    /// the request awaits its turn instead of blocking a thread in SQLite's busy handler.
+    /// </summary>
+    private Task SaveAsync(CancellationToken cancellationToken) =>
+        GroupsWrites ? writeGroups!.WriteAloneAsync(() => db.SaveChanges()) : db.SaveChangesAsync(cancellationToken);
+}
