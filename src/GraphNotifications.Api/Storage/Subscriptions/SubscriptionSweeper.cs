@@ -2,65 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Api.Storage.Subscriptions;
 
-/// <summary>
-/// Deletes expired subscriptions in the background, as <see cref="ExpirySweeper"/> does notifications: reads already
-/// leave an expired subscription out (and delivery stops with it); this reclaims its row. Each batch is one short statement.
-/// </summary>
-public sealed partial class SubscriptionSweeper(
+/// <summary>Deletes expired subscriptions: reads already leave them out, and delivery stops with them.</summary>
+public sealed class SubscriptionSweeper(
     IServiceScopeFactory scopes,
     IOptions<SubscriptionOptions> options,
     TimeProvider clock,
-    ILogger<SubscriptionSweeper> logger) : BackgroundService
+    ILogger<SubscriptionSweeper> logger) : PeriodicSweeper(scopes, clock, logger)
 {
-    /// <summary>One sweep: batches until one is not full. Returns how many subscriptions it deleted.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
-    {
-        int batchSize = options.Value.SweepBatchSize;
-        int total = 0;
-        await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<SubscriptionStore>();
-        int removed;
-        do
-        {
-            removed = await store.DeleteExpiredAsync(batchSize, cancellationToken);
-            total += removed;
-        }
-        while (removed == batchSize);
+    protected override string Rows => "expired subscriptions";
 
-        if (total > 0)
-        {
-            LogSwept(logger, total);
-        }
+    protected override TimeSpan Interval => options.Value.SweepInterval;
 
-        return total;
-    }
+    protected override int BatchSize => options.Value.SweepBatchSize;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subscription sweep removed {Count} expired subscriptions")]
-    private static partial void LogSwept(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Subscription sweep failed; retrying at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    protected override Task<int> DeleteBatchAsync(IServiceProvider services, int batchSize, CancellationToken cancellationToken) =>
+        services.GetRequiredService<SubscriptionStore>().DeleteExpiredAsync(batchSize, cancellationToken);
 }
