@@ -116,6 +116,34 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         Assert.Equal([("changelog-contoso", inContoso), ("changelog-fabrikam", inFabrikam)], entries.Select(e => (e.TenantId, e.NotificationId)));
     }
 
+    [SkippableFact]
+    public async Task The_reader_returns_one_feeds_changes_after_a_position_and_the_high_water_mark_starts_after_everything_so_far()
+    {
+        var app = service.AppOnly("changelog-app-6");
+        string first = await app.CreateAsync("users/changelog-u10/notifications");
+        await app.CreateAsync("users/changelog-u11/notifications");
+        long mark;
+        await using (var scope = service.Services.CreateAsyncScope())
+        {
+            mark = await scope.ServiceProvider.GetRequiredService<ChangeLogReader>().HighWaterMarkAsync(CancellationToken.None);
+        }
+
+        string second = await app.CreateAsync("users/changelog-u10/notifications");
+        Assert.Equal(HttpStatusCode.NoContent, (await app.DeleteAsync($"notifications/{first}")).StatusCode);
+
+        await using var reading = service.Services.CreateAsyncScope();
+        var reader = reading.ServiceProvider.GetRequiredService<ChangeLogReader>();
+        var scopeOfApp = new AppScope("default", "changelog-app-6");
+        var all = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", 0, 100, CancellationToken.None);
+        var since = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, 100, CancellationToken.None);
+        var otherApp = await reader.FeedChangesAsync(new AppScope("default", "changelog-app-1"), "changelog-u10", 0, 100, CancellationToken.None);
+
+        Assert.Equal([first, second, first], all.Select(e => e.NotificationId));
+        Assert.Equal([(second, FeedChangeType.Created), (first, FeedChangeType.Deleted)], since.Select(e => (e.NotificationId, e.ChangeType)));
+        Assert.Empty(otherApp);
+        Assert.Single(await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, 1, CancellationToken.None));
+    }
+
     private static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
 
     private async Task<List<ChangeLogEntry>> EntriesAsync(string appId)

@@ -2,7 +2,7 @@ namespace GraphNotifications.Api.Storage.ChangeLog;
 
 internal static class ChangeLogExtensions
 {
-    /// <summary>The change log's retention settings (checked at start-up) and its sweeper.</summary>
+    /// <summary>The change log's reader, its retention settings (checked at start-up) and its sweeper.</summary>
     public static IServiceCollection AddChangeLog(this IServiceCollection services)
     {
         services.AddOptions<ChangeLogOptions>()
@@ -14,6 +14,7 @@ internal static class ChangeLogExtensions
             .Validate(o => o.SweepBatchSize is >= 1 and <= ChangeLogOptions.MaximumSweepBatchSize,
                 $"{ChangeLogOptions.Section}:SweepBatchSize must lie between 1 and {ChangeLogOptions.MaximumSweepBatchSize}.")
             .ValidateOnStart();
+        services.AddScoped<ChangeLogReader>();
         services.AddSingleton<ChangeLogSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeLogSweeper>());
         return services;
