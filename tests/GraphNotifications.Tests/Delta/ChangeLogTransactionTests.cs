@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,8 @@ public sealed class PostgresChangeLogTransactionTests : ChangeLogTransactionTest
 
 /// <summary>
 /// Entries are written in the change's own transaction: an atomicity group that rolls back leaves none of its
-/// entries, one that commits leaves all of them.
+/// entries, one that commits leaves all of them; and they become visible in sequence order, so a reader that
+/// follows the log by position while writers commit concurrently misses none.
 /// </summary>
 public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IClassFixture<TFactory>
     where TFactory : ServiceFactoryBase
@@ -45,6 +47,32 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
             Request("patch", "PATCH", $"notifications/{existing}", new JsonObject { ["groupName"] = "kept" }, atomicityGroup: "g"));
         Assert.Equal([201, 204, 204], committed.Values.Select(r => r.Status()));
         Assert.Equal(3, await EntryCountAsync());
+    }
+
+    [SkippableFact]
+    public async Task A_reader_that_follows_the_log_while_writers_commit_concurrently_misses_no_entry()
+    {
+        var app = service.AppOnly("changelog-order-app");
+        var writing = Task.WhenAll(Enumerable.Range(0, 40).Select(i => app.CreateAsync($"users/changelog-order-u{i % 5}/notifications")));
+        var seen = new List<ChangeLogEntry>();
+        long last = 0;
+        bool done;
+        do
+        {
+            done = writing.IsCompleted;
+            await using var scope = service.Services.CreateAsyncScope();
+            var read = await scope.ServiceProvider.GetRequiredService<ChangeLogReader>().ChangesAsync(last, 1000, CancellationToken.None);
+            seen.AddRange(read);
+            last = read.Count > 0 ? read[^1].Sequence : last;
+        }
+        while (!done);
+        await writing;
+
+        await using var check = service.Services.CreateAsyncScope();
+        var all = await check.ServiceProvider.GetRequiredService<NotificationsDbContext>().ChangeLog.AsNoTracking()
+            .Where(e => e.AppId == "changelog-order-app").Select(e => e.Sequence).OrderBy(s => s).ToListAsync();
+        Assert.Equal(40, all.Count);
+        Assert.Equal(all, seen.Where(e => e.AppId == "changelog-order-app").Select(e => e.Sequence));
     }
 
     private static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
