@@ -15,7 +15,7 @@ namespace GraphNotifications.Tests;
 /// <summary>Expiry on the in-memory store (the sweeper loads and removes).</summary>
 public sealed class InMemoryExpiryTests(InMemoryStoreFactory service) : ExpiryTests<InMemoryStoreFactory>(service), IClassFixture<InMemoryStoreFactory>;
 
-/// <summary>Expiry on a SQLite file (the sweeper deletes with one statement; the links go by ON DELETE CASCADE).</summary>
+/// <summary>Expiry on a SQLite file (the sweeper deletes a batch and logs it to the change log in one transaction).</summary>
 public sealed class SqliteExpiryTests(SqliteStoreFactory service) : ExpiryTests<SqliteStoreFactory>(service), IClassFixture<SqliteStoreFactory>;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -13,7 +14,10 @@ public sealed partial class NotificationStore
     /// </summary>
     private bool GroupsWrites => writeGroups is not null && db.Database.CurrentTransaction is null;
 
-    /// <summary>The rows of a create, added to <paramref name="context"/>: the request's own or the writer's.</summary>
+    /// <summary>
+    /// The rows of a create, added to <paramref name="context"/>: the request's own or the writer's. A create into a
+    /// feed adds its change-log entry here too, so the entry commits in whichever transaction holds the create.
+    /// </summary>
     private static EntityEntry<Notification> StageCreate(NotificationsDbContext context, Notification notification, AppScope app, string? userId, DateTimeOffset now)
     {
         var entry = context.Notifications.Add(notification);
@@ -22,6 +26,7 @@ public sealed partial class NotificationStore
         if (userId is not null)
         {
             context.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks));
+            context.AppendChange(app, userId, notification.Id, FeedChangeType.Created, null, now);
         }
 
         return entry;
@@ -33,4 +38,24 @@ public sealed partial class NotificationStore
     /// </summary>
     private Task SaveAsync(CancellationToken cancellationToken) =>
         GroupsWrites ? writeGroups!.WriteAloneAsync(() => db.SaveChanges()) : db.SaveChangesAsync(cancellationToken);
+
+    /// <summary>
+    /// Saves a link or an unlink the request's context tracks together with the change-log entry
+    /// <paramref name="append"/> adds. On SQLite's writer the one save is one transaction and the writer is the only
+    /// one, so entries commit in order; elsewhere <see cref="ChangeLogCommit"/> gives both.
+    /// </summary>
+    private Task SaveWithChangeAsync(Action append, CancellationToken cancellationToken)
+    {
+        if (GroupsWrites)
+        {
+            append();
+            return SaveAsync(cancellationToken);
+        }
+
+        return ChangeLogCommit.SaveAsync(db, _ =>
+        {
+            append();
+            return Task.CompletedTask;
+        }, cancellationToken);
+    }
 }

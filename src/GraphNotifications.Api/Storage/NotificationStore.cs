@@ -2,6 +2,7 @@ using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Storage.GroupCommit;
 using GraphNotifications.Api.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,8 @@ namespace GraphNotifications.Api.Storage;
 /// <summary>
 /// Reads and writes notifications and feed links. Every read and write is scoped to the app that owns the
 /// notifications and to its tenant (<see cref="AppScope"/>), and leaves out what has expired: an expired notification
-/// is gone the moment it expires. Only the expiry sweep runs across tenants.
+/// is gone the moment it expires. Only the expiry sweep runs across tenants. Every write that changes a feed appends
+/// its <see cref="ChangeLogEntry"/> entries in the same transaction (<see cref="ChangeLogCommit"/>).
 /// </summary>
 public sealed partial class NotificationStore(NotificationsDbContext db, TimeProvider clock, SqliteWriteGroups? writeGroups = null)
 {
@@ -49,7 +51,16 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         }
 
         var entry = StageCreate(db, notification, app, userId, now);
-        await db.SaveChangesAsync(cancellationToken);
+        if (userId is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        else
+        {
+            // StageCreate added the feed's entry; the commit orders it among the other appends.
+            await ChangeLogCommit.SaveAsync(db, _ => Task.CompletedTask, cancellationToken);
+        }
+
         entry.State = EntityState.Detached;
     }
 
@@ -75,7 +86,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         db.Links.Add(NewLink(app, userId, notificationId, createdAt.Value));
         try
         {
-            await SaveAsync(cancellationToken);
+            await SaveWithChangeAsync(
+                () => db.AppendChange(app, userId, notificationId, FeedChangeType.Created, null, clock.GetUtcNow()), cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -115,7 +127,10 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         db.Links.Remove(link);
         try
         {
-            await SaveAsync(cancellationToken);
+            // Dismissed from this feed only: Graph's "changed", the notification lives on and may be linked again.
+            await SaveWithChangeAsync(
+                () => db.AppendChange(app, userId, notificationId, FeedChangeType.Deleted, RemovedReason.Changed, clock.GetUtcNow()),
+                cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -170,7 +185,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                 notification.Version++;
                 try
                 {
-                    await db.SaveChangesAsync(cancellationToken);
+                    await ChangeLogCommit.SaveAsync(db,
+                        ct => db.AppendToEveryFeedAsync(notificationId, FeedChangeType.Updated, null, now, ct), cancellationToken);
                     return new(ChangeOutcome.Done, notification);
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
@@ -199,7 +215,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         {
             for (int attempt = 1; ; attempt++)
             {
-                var notification = await Addressed(scope, notificationId, clock.GetUtcNow()).FirstOrDefaultAsync(cancellationToken);
+                DateTimeOffset now = clock.GetUtcNow();
+                var notification = await Addressed(scope, notificationId, now).FirstOrDefaultAsync(cancellationToken);
                 if (notification is null)
                 {
                     return new(ChangeOutcome.NotFound);
@@ -220,7 +237,9 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                 db.Notifications.Remove(notification);
                 try
                 {
-                    await db.SaveChangesAsync(cancellationToken);
+                    // The feeds are read under the append lock, so a link made meanwhile cannot be cascaded away unlogged.
+                    await ChangeLogCommit.SaveAsync(db,
+                        ct => db.AppendToEveryFeedAsync(notificationId, FeedChangeType.Deleted, RemovedReason.Deleted, now, ct), cancellationToken);
                     return new(ChangeOutcome.Done, notification);
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
@@ -241,31 +260,36 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
 
     /// <summary>
     /// Deletes up to <paramref name="batchSize"/> expired notifications, oldest expiry first, with their links, in
-    /// one short transaction; returns how many. Reads already leave expired notifications out; this reclaims them,
-    /// in every tenant.
+    /// one short transaction that also logs each feed they leave; returns how many. Reads already leave expired
+    /// notifications out; this reclaims them, in every tenant.
     /// </summary>
     public async Task<int> DeleteExpiredAsync(int batchSize, CancellationToken cancellationToken)
     {
         DateTimeOffset now = clock.GetUtcNow();
-        var expired = db.Notifications
-            .Where(n => n.ExpirationDateTime <= now)
-            .OrderBy(n => n.ExpirationDateTime)
-            .Take(batchSize);
-        if (db.Database.IsRelational())
-        {
-            // One DELETE statement; the links go with the rows by ON DELETE CASCADE.
-            return await expired.ExecuteDeleteAsync(cancellationToken);
-        }
-
-        // The in-memory provider cannot ExecuteDelete: load the batch and its links, and remove them.
+        int deleted = 0;
         try
         {
-            var batch = await expired.ToListAsync(cancellationToken);
-            var ids = batch.Select(n => n.Id).ToList();
-            await db.Links.Where(l => ids.Contains(l.NotificationId)).LoadAsync(cancellationToken);
-            db.Notifications.RemoveRange(batch);
-            await db.SaveChangesAsync(cancellationToken);
-            return batch.Count;
+            await ChangeLogCommit.SaveAsync(db, async ct =>
+            {
+                var batch = await db.Notifications
+                    .Where(n => n.ExpirationDateTime <= now)
+                    .OrderBy(n => n.ExpirationDateTime)
+                    .Take(batchSize)
+                    .ToListAsync(ct);
+                var ids = batch.Select(n => n.Id).ToList();
+                // Tracked, so that EF Core deletes them with their notifications (the in-memory store has no cascade).
+                var links = await db.Links.Where(l => ids.Contains(l.NotificationId)).ToListAsync(ct);
+                foreach (var link in links)
+                {
+                    db.AppendChange(new AppScope(link.TenantId, link.AppId), link.UserId, link.NotificationId,
+                        FeedChangeType.Deleted, RemovedReason.Deleted, now);
+                }
+
+                // Each delete is conditional on the version read: one extended meanwhile stays, and the batch waits.
+                db.Notifications.RemoveRange(batch);
+                deleted = batch.Count;
+            }, cancellationToken);
+            return deleted;
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.EntityFrameworkCore;
 
 namespace GraphNotifications.Api.Storage;
@@ -26,6 +27,9 @@ public abstract class NotificationsDbContext : DbContext
     public DbSet<UserNotificationLink> Links => Set<UserNotificationLink>();
 
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
+
+    /// <summary>Every change to a feed, appended with it (<see cref="ChangeLogEntry"/>).</summary>
+    public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NotificationsDbContext).Assembly);

@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -63,6 +64,7 @@ public static class StorageExtensions
             .ValidateOnStart();
         services.AddSingleton<ExpirySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
+        services.AddChangeLog();
         return services;
     }
 

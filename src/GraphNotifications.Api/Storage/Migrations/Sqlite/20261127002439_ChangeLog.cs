@@ -1,0 +1,50 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace GraphNotifications.Api.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ChangeLog : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ChangeLog",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    AppId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    NotificationId = table.Column<string>(type: "TEXT", maxLength: 36, nullable: false),
+                    ChangeType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RemovedReason = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChangeLog", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeLog_Feed",
+                table: "ChangeLog",
+                columns: new[] { "TenantId", "AppId", "UserId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChangeLog_OccurredAt",
+                table: "ChangeLog",
+                column: "OccurredAt");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ChangeLog");
+        }
+    }
+}
