@@ -7,6 +7,8 @@ namespace GraphNotifications.Api.Storage;
 /// </summary>
 public abstract partial class PeriodicSweeper(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger) : BackgroundService
 {
+    protected TimeProvider Clock => clock;
+
     /// <summary>What the sweep removes, for its log lines ("expired notifications").</summary>
     protected abstract string Rows { get; }
 

@@ -3,65 +3,23 @@ using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Api.Storage.ChangeLog;
 
-/// <summary>
-/// Deletes change-log entries older than <see cref="ChangeLogOptions.Retention"/> in the background, a batch per
-/// short statement, oldest first. A failed sweep is logged and retried at the next interval.
-/// </summary>
-public sealed partial class ChangeLogSweeper(
+/// <summary>Deletes change-log entries older than <see cref="ChangeLogOptions.Retention"/>, oldest first.</summary>
+public sealed class ChangeLogSweeper(
     IServiceScopeFactory scopes,
     IOptions<ChangeLogOptions> options,
     TimeProvider clock,
-    ILogger<ChangeLogSweeper> logger) : BackgroundService
+    ILogger<ChangeLogSweeper> logger) : PeriodicSweeper(scopes, clock, logger)
 {
-    /// <summary>One sweep: batches until one is not full. Returns how many entries it deleted.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    protected override string Rows => "change-log entries past retention";
+
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override int BatchSize => options.Value.SweepBatchSize;
+
+    protected override async Task<int> DeleteBatchAsync(IServiceProvider services, int batchSize, CancellationToken cancellationToken)
     {
-        int batchSize = options.Value.SweepBatchSize;
-        long cutoff = (clock.GetUtcNow() - options.Value.Retention).UtcTicks;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        int total = 0;
-        int removed;
-        do
-        {
-            removed = await DeleteBatchAsync(db, cutoff, batchSize, cancellationToken);
-            total += removed;
-        }
-        while (removed == batchSize);
-
-        if (total > 0)
-        {
-            LogSwept(logger, total);
-        }
-
-        return total;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    private static async Task<int> DeleteBatchAsync(NotificationsDbContext db, long cutoff, int batchSize, CancellationToken cancellationToken)
-    {
+        var db = services.GetRequiredService<NotificationsDbContext>();
+        long cutoff = (Clock.GetUtcNow() - options.Value.Retention).UtcTicks;
         var old = db.ChangeLog.Where(e => e.OccurredAt < cutoff).OrderBy(e => e.Sequence).Take(batchSize);
         if (db.Database.IsRelational())
         {
@@ -75,10 +33,4 @@ public sealed partial class ChangeLogSweeper(
         db.ChangeTracker.Clear();
         return batch.Count;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Change log sweep removed {Count} entries past retention")]
-    private static partial void LogSwept(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Change log sweep failed; retrying at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
