@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GraphNotifications.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Tests;
 
@@ -184,5 +185,20 @@ public sealed class LimitsTests(ServiceFactory service) : IClassFixture<ServiceF
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         content.Headers.ContentEncoding.Add(encoding);
         return content;
+    }
+
+    [Theory]
+    [InlineData("Limits:Window", "00:00:00", "Window")]
+    [InlineData("Limits:Window", "-00:01:00", "Window")]
+    [InlineData("Limits:Window", "2.00:00:00", "Window")]
+    [InlineData("Limits:PermitsPerUser", "0", "PermitsPerUser")]
+    [InlineData("Limits:MaxRequestBodyBytes", "100", "MaxRequestBodyBytes")]
+    public void A_limit_out_of_range_stops_the_service_at_start_up(string key, string value, string named)
+    {
+        using var host = service.WithWebHostBuilder(web => web.UseSetting(key, value));
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.CreateClient());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 }

@@ -19,5 +19,7 @@ public sealed class LimitsOptions
     [Range(1, int.MaxValue)]
     public int PermitsPerUser { get; set; } = 3_000;
 
+    /// <summary>The rate limits' window (a zero or negative one would fail every request instead of the start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
