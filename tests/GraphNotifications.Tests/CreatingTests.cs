@@ -96,6 +96,29 @@ public sealed class CreatingTests(ServiceFactory service) : IClassFixture<Servic
     }
 
     [Fact]
+    public async Task The_201_writes_dynamic_numbers_as_every_later_read_does()
+    {
+        var client = service.Delegated("dynamic-user", "dynamic-app");
+        var body = Bodies.Minimal();
+        body["retryCount"] = 3;
+        body["ratio"] = 0.5;
+        body["big"] = 9007199254740993;
+
+        var created = await client.PostAsync("me/notifications", body);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var answer = await created.ReadObjectAsync();
+        var read = await (await client.GetAsync($"me/notifications/{answer["id"]}")).ReadObjectAsync();
+
+        foreach (string name in new[] { "retryCount", "ratio", "big" })
+        {
+            Assert.Equal(read[name]!.ToJsonString(), answer[name]!.ToJsonString());
+            Assert.Equal(read[name + "@odata.type"]?.ToJsonString(), answer[name + "@odata.type"]?.ToJsonString());
+        }
+
+        Assert.Null(answer["retryCount@odata.type"]);
+    }
+
+    [Fact]
     public async Task The_id_is_assigned_by_the_service_and_a_sent_id_is_refused()
     {
         var client = service.Delegated("id-user", "id-app");

@@ -1,6 +1,7 @@
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Storage.EntityConfigurations;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Storage.GroupCommit;
@@ -44,6 +45,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
         notification.CreatedAt = now.UtcTicks;
         notification.Version = 1;
+        notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
         if (GroupsWrites)
         {
             await writeGroups!.WriteGroupedAsync(writer => StageCreate(writer, notification, app, userId, now));
@@ -182,6 +184,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
 
                 // As at creation: kept in UTC, and null means Graph's maximum (from now).
                 notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
+                notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
                 notification.Version++;
                 try
                 {

@@ -69,6 +69,12 @@ internal static class DynamicPropertiesJson
         v => Serialize(v).GetHashCode(StringComparison.Ordinal),
         v => Deserialize(Serialize(v)));
 
+    /// <summary>
+    /// The values as a read from the store gives them back. The OData reader makes every untyped number a Decimal;
+    /// kept that way, a 201 would write <c>"n@odata.type": "#Decimal"</c> for a 3 that every later read writes plain.
+    /// </summary>
+    public static IDictionary<string, object> AsStored(IDictionary<string, object> properties) => Deserialize(Serialize(properties));
+
     private static string Serialize(IDictionary<string, object> properties) => JsonSerializer.Serialize(properties);
 
     private static IDictionary<string, object> Deserialize(string json)
