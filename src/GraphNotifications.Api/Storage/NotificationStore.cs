@@ -1,9 +1,9 @@
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
-using GraphNotifications.Api.Storage.EntityConfigurations;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage.ChangeLog;
+using GraphNotifications.Api.Storage.EntityConfigurations;
 using GraphNotifications.Api.Storage.GroupCommit;
 using GraphNotifications.Api.Validation;
 using Microsoft.EntityFrameworkCore;
