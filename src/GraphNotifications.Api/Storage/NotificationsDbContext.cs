@@ -1,5 +1,6 @@
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage.ChangeLog;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace GraphNotifications.Api.Storage;
@@ -15,7 +16,7 @@ namespace GraphNotifications.Api.Storage;
 /// <c>dotnet ef migrations add &lt;Name&gt; --project src/GraphNotifications.Api --context SqliteNotificationsDbContext --output-dir Storage/Migrations/Sqlite</c>
 /// and the same with <c>PostgresNotificationsDbContext</c> and <c>Storage/Migrations/Postgres</c>.
 /// </remarks>
-public abstract class NotificationsDbContext : DbContext
+public abstract class NotificationsDbContext : DbContext, IDataProtectionKeyContext
 {
     protected NotificationsDbContext(DbContextOptions options)
         : base(options)
@@ -30,6 +31,9 @@ public abstract class NotificationsDbContext : DbContext
 
     /// <summary>Every change to a feed, appended with it (<see cref="ChangeLogEntry"/>).</summary>
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
+
+    /// <summary>Data Protection's key ring (delta tokens), in the store so that every instance reads the same keys.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(NotificationsDbContext).Assembly);

@@ -299,6 +299,25 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.ToTable("UserNotificationLinks", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Resources.Notification", b =>
                 {
                     b.OwnsOne("GraphNotifications.Api.Resources.PayloadTypes", "Payload", b1 =>

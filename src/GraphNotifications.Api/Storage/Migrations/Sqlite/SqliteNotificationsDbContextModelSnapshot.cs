@@ -292,6 +292,23 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.ToTable("UserNotificationLinks", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Resources.Notification", b =>
                 {
                     b.OwnsOne("GraphNotifications.Api.Resources.PayloadTypes", "Payload", b1 =>
