@@ -1,6 +1,7 @@
 using GraphNotifications.Api.ApiDescription;
 using GraphNotifications.Api.Batch;
 using GraphNotifications.Api.Contract;
+using GraphNotifications.Api.Delta;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Idempotency;
 using GraphNotifications.Api.Identity;
@@ -23,6 +24,7 @@ builder.Services.AddGraphOData();
 builder.Services.AddGraphNegotiation();
 builder.Services.AddIdempotentRetries();
 builder.Services.AddGraphSubscriptions();
+builder.Services.AddGraphDelta();
 builder.Services.AddGraphHealthChecks();
 builder.Services.AddGraphShutdown();
 

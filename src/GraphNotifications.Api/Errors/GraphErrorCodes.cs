@@ -23,6 +23,9 @@ public static class GraphErrorCodes
     public const string NotImplemented = "notImplemented";
     public const string ServiceUnavailable = "serviceUnavailable";
 
+    /// <summary>410 of a delta call: Graph's code for a token it cannot resume (unknown, or past the change log's retention).</summary>
+    public const string SyncStateNotFound = "syncStateNotFound";
+
     // error.details[].code
     public const string MissingProperty = "missingProperty";
     public const string InvalidValue = "invalidValue";

@@ -1,0 +1,49 @@
+using GraphNotifications.Api.Delta;
+using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Identity;
+using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Routing;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Extensions;
+using Microsoft.AspNetCore.OData.Query;
+
+namespace GraphNotifications.Api.Controllers;
+
+/// <summary>
+/// Graph's delta query on a user's feed: <c>…/notifications/delta</c> as Graph's documents write it, and the OData
+/// forms <c>delta()</c> and <c>microsoft.graph.delta()</c>. Whoever may list a feed may sync it.
+/// </summary>
+public sealed class NotificationsDeltaController(DeltaQuery delta) : GraphController
+{
+    [ODataRoute("GET", "me/notifications/microsoft.graph.delta()")]
+    [ODataRoute("GET", "users/{userId}/notifications/microsoft.graph.delta()")]
+    public async Task<IActionResult> Delta(string? userId, CancellationToken cancellationToken)
+    {
+        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        {
+            return Error(denied);
+        }
+
+        var (options, refused) = DeltaOptions.Read(Request);
+        if (refused is not null)
+        {
+            return Error(refused);
+        }
+
+        if (options!.IsFirstCall && options.Select is not null && CheckSelect() is { } badSelect)
+        {
+            return Error(badSelect);
+        }
+
+        var (page, error) = await delta.ReadAsync(Request, options, App, owner, cancellationToken);
+        return error is null ? await DeltaResponse.WriteAsync(ControllerContext, page!) : Error(error);
+    }
+
+    // The first call's $select, parsed and checked as every collection checks it.
+    private GraphError? CheckSelect()
+    {
+        var context = new ODataQueryContext(Request.GetModel(), typeof(Notification), Request.ODataFeature().Path);
+        return QueryOptionsCheck.Check(Request, new ODataQueryOptions<Notification>(context, Request));
+    }
+}

@@ -1,0 +1,74 @@
+using GraphNotifications.Api.Errors;
+
+namespace GraphNotifications.Api.Delta;
+
+/// <summary>
+/// The query options of a delta call. The first call may shape the items with <c>$select</c>; later calls bring only
+/// the token of the link they follow, which carries that <c>$select</c>. The other system options are refused: a
+/// delta query returns the whole feed and then its changes, and filtering or ordering either would break that promise.
+/// </summary>
+internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, string? Select)
+{
+    private static readonly string[] SystemOptions =
+        ["$orderby", "$filter", "$top", "$skip", "$count", "$expand", "$select", "$format", "$skiptoken", "$deltatoken", "$search", "$compute", "$apply"];
+
+    public bool IsFirstCall => SkipToken is null && DeltaToken is null;
+
+    public static (DeltaOptions? Options, GraphError? Error) Read(HttpRequest request)
+    {
+        string? skipToken = null, deltaToken = null, select = null;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (rawName, values) in request.Query)
+        {
+            // As AspNetCoreOData reads names: trimmed, case-insensitive, the $ of a system option optional.
+            string name = rawName.Trim();
+            string option = name.StartsWith('$') || !SystemOptions.Contains("$" + name, StringComparer.OrdinalIgnoreCase) ? name : "$" + name;
+            if (!option.StartsWith('$'))
+            {
+                continue;
+            }
+
+            if (values.Count > 1 || !seen.Add(option))
+            {
+                return (null, GraphError.BadRequest($"The query option '{option}' is given more than once."));
+            }
+
+            string value = values.ToString();
+            switch (option.ToLowerInvariant())
+            {
+                case "$skiptoken":
+                    skipToken = value;
+                    break;
+                case "$deltatoken":
+                    deltaToken = value;
+                    break;
+                case "$select":
+                    select = value;
+                    break;
+                case "$format":
+                    // Answered by content negotiation, like Accept.
+                    break;
+                default:
+                    return (null, GraphError.BadRequest(
+                        $"The query option '{option}' is not supported on delta: a delta query returns the whole feed, then its changes. Only $select applies, on the first call."));
+            }
+        }
+
+        if (skipToken is not null && deltaToken is not null)
+        {
+            return (null, GraphError.BadRequest("Send either $skiptoken or $deltatoken: follow @odata.nextLink or @odata.deltaLink as it is given."));
+        }
+
+        if ((skipToken is not null || deltaToken is not null) && select is not null)
+        {
+            return (null, GraphError.BadRequest("The links of a delta query carry the first call's $select: follow @odata.nextLink or @odata.deltaLink as it is given, without $select."));
+        }
+
+        if (select is not null && string.IsNullOrWhiteSpace(select))
+        {
+            return (null, GraphError.BadRequest("The query option '$select' has no value."));
+        }
+
+        return (new DeltaOptions(skipToken, deltaToken, select), null);
+    }
+}

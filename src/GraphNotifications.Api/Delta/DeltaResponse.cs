@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Resources;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OData.Extensions;
+using Microsoft.AspNetCore.OData.Query;
+using Microsoft.OData.UriParser;
+
+namespace GraphNotifications.Api.Delta;
+
+/// <summary>
+/// Writes a delta page as Graph does: <c>value</c> holds notifications as every other read writes them (the service's
+/// OData serializer, with <c>@odata.type</c>, <c>@odata.etag</c> and the page's <c>$select</c>) and removed ones as
+/// <c>{"id", "@removed": {"reason"}}</c>, which OData's own delta format spells differently; then
+/// <c>@odata.nextLink</c> or <c>@odata.deltaLink</c>.
+/// </summary>
+internal static class DeltaResponse
+{
+    public static async Task<IActionResult> WriteAsync(ControllerContext context, DeltaPage page)
+    {
+        var http = context.HttpContext;
+        var present = page.Items.Where(i => i.Current is not null).Select(i => i.Current!).ToList();
+        object items = present;
+        if (page.Select is not null)
+        {
+            var model = http.Request.GetModel();
+            var queryContext = new ODataQueryContext(model, typeof(Notification), http.Request.ODataFeature().Path);
+            string selected = WithId(page.Select);
+            var parser = new ODataQueryOptionParser(model, queryContext.ElementType, queryContext.NavigationSource,
+                new Dictionary<string, string> { ["$select"] = selected });
+            var select = new SelectExpandQueryOption(selected, null, queryContext, parser);
+            http.Request.ODataFeature().SelectExpandClause = select.SelectExpandClause;
+            items = StoreQuery.Bind(() => select.ApplyTo(present.AsQueryable(), QueryLimits.InMemory));
+        }
+
+        // The notifications, written by the OData formatter into a buffer; their JSON is then placed among the removed.
+        var body = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        try
+        {
+            await new OkObjectResult(items).ExecuteResultAsync(context);
+        }
+        finally
+        {
+            http.Response.Body = body;
+        }
+
+        string contentType = http.Response.ContentType ?? "application/json";
+        if (http.Response.StatusCode != StatusCodes.Status200OK)
+        {
+            // Negotiation refused the formats (406): the formatter's answer stands.
+            return new FileContentResult(buffer.ToArray(), contentType);
+        }
+
+        var written = JsonNode.Parse(buffer.ToArray())!.AsObject();
+        var values = written["value"]!.AsArray();
+        var entities = new Queue<JsonNode?>(values.Select(v => v?.DeepClone()));
+        var value = new JsonArray();
+        foreach (var item in page.Items)
+        {
+            value.Add(item.Removed is { } reason
+                ? new JsonObject
+                {
+                    ["id"] = item.Id,
+                    ["@removed"] = new JsonObject { ["reason"] = JsonNamingPolicy.CamelCase.ConvertName(reason.ToString()) },
+                }
+                : entities.Dequeue());
+        }
+
+        var answer = new JsonObject();
+        if (written["@odata.context"] is { } contextUrl)
+        {
+            answer["@odata.context"] = contextUrl.DeepClone();
+        }
+
+        answer["value"] = value;
+        if (page.NextLink is not null)
+        {
+            answer["@odata.nextLink"] = page.NextLink.AbsoluteUri;
+        }
+
+        if (page.DeltaLink is not null)
+        {
+            answer["@odata.deltaLink"] = page.DeltaLink.AbsoluteUri;
+        }
+
+        return new ContentResult { Content = answer.ToJsonString(), ContentType = contentType, StatusCode = StatusCodes.Status200OK };
+    }
+
+    // Graph's delta items always carry their id, whatever $select names.
+    private static string WithId(string select)
+    {
+        var parts = select.Split(',', StringSplitOptions.TrimEntries);
+        return parts.Any(p => p is "id" or "*") ? select : select + ",id";
+    }
+}

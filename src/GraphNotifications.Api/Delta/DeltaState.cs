@@ -1,0 +1,28 @@
+namespace GraphNotifications.Api.Delta;
+
+/// <summary>
+/// Where a delta sync stands, carried in its <c>$skiptoken</c> and <c>$deltatoken</c> (protected by
+/// <see cref="DeltaTokens"/>, so clients can neither read nor forge it).
+/// </summary>
+/// <param name="TenantId">The feed it was issued for: tenant, app and user. Another feed's token is refused.</param>
+/// <param name="Sequence">
+/// The change log's position: the last entry the client has been given, or for an initial sync the high-water mark read
+/// when it began (so that what is committed while the client pages through the feed comes with the next round).
+/// </param>
+/// <param name="Since">
+/// When <paramref name="Sequence"/> was current (UTC ticks): every entry after it is at least this recent, so the token
+/// is good until the change log's retention has passed since.
+/// </param>
+/// <param name="Select">The first call's <c>$select</c>, which every later page keeps.</param>
+/// <param name="After">In an initial sync, the feed position of the last notification sent (its creation ticks and id).</param>
+internal sealed record DeltaState(
+    string TenantId,
+    string AppId,
+    string UserId,
+    long Sequence,
+    long Since,
+    string? Select,
+    DeltaFeedPosition? After = null);
+
+/// <summary>The feed's keyset position of the last notification an initial sync sent.</summary>
+internal sealed record DeltaFeedPosition(long CreatedAt, string Id);
