@@ -39,6 +39,39 @@ node -e '
   }
 ' "$generated"
 
+# The converter lists a function bound to Collection(notification) on the entity set, because it lists bound operations
+# only there and on containment navigation. This service binds the feed's delta to the feeds (/me/notifications,
+# /users/{id}/notifications; user/notifications is not contained, see the CSDL's opening comment), as Graph serves it,
+# and pages it with @odata.nextLink and @odata.deltaLink: the path is moved there and its answer says so.
+node -e '
+  const fs = require("node:fs");
+  const file = process.argv[1];
+  const description = JSON.parse(fs.readFileSync(file, "utf8"));
+  const onSet = "/notifications/graph.delta()";
+  const delta = description.paths[onSet];
+  if (delta) {
+    delete description.paths[onSet];
+    const answer = delta.get.responses["200"].content["application/json"].schema;
+    delete answer.properties["@odata.count"];
+    answer.properties["@odata.nextLink"] = { type: "string", description: "The next page of this round: follow it as it is." };
+    answer.properties["@odata.deltaLink"] = { type: "string", description: "On the last page: keep it, and call it for the changes since." };
+    delta.get.summary = "Invoke function delta: the feed, then its changes";
+    const feeds = { "/me/notifications": "me", "/users/{id}/notifications": "users" };
+    const paths = {};
+    for (const [path, item] of Object.entries(description.paths)) {
+      paths[path] = item;
+      if (feeds[path]) {
+        const copy = JSON.parse(JSON.stringify(delta));
+        if (item.parameters) copy.parameters = item.parameters;
+        copy.get.tags = [feeds[path]];
+        paths[path + "/microsoft.graph.delta()"] = copy;
+      }
+    }
+    description.paths = paths;
+  }
+  fs.writeFileSync(file, JSON.stringify(description, null, 4));
+' "$generated"
+
 # The converter writes no final newline; editors and git prefer one.
 { cat "$generated"; echo; } >"$target"
 echo "wrote ${target#"$root"/}"

@@ -65,7 +65,8 @@ public sealed class ApiDescriptionTests(ServiceFactory service) : IClassFixture<
         string subscriptionId = (await appClient.SubscribeAsync(SubscriptionBodies.New(receiver.Url, $"users/{user}/notifications")))["id"]!.GetValue<string>();
         var paths = description["paths"]!.AsObject().Where(path => path.Value!["get"] is not null).Select(path => path.Key).ToList();
 
-        Assert.Equal(["/me", "/me/notifications", "/notifications", "/notifications/{id}", "/subscriptions", "/subscriptions/{id}", "/users", "/users/{id}", "/users/{id}/notifications"],
+        Assert.Equal(["/me", "/me/notifications", "/me/notifications/microsoft.graph.delta()", "/notifications", "/notifications/{id}", "/subscriptions", "/subscriptions/{id}",
+            "/users", "/users/{id}", "/users/{id}/notifications", "/users/{id}/notifications/microsoft.graph.delta()"],
             paths.Order(StringComparer.Ordinal));
         foreach (string version in new[] { "/v1.0", "/beta" })
         {
