@@ -34,6 +34,11 @@ internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, strin
             }
 
             string value = values.ToString();
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return (null, GraphError.BadRequest($"The query option '{option}' has no value."));
+            }
+
             switch (option.ToLowerInvariant())
             {
                 case "$skiptoken":
@@ -62,11 +67,6 @@ internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, strin
         if ((skipToken is not null || deltaToken is not null) && select is not null)
         {
             return (null, GraphError.BadRequest("The links of a delta query carry the first call's $select: follow @odata.nextLink or @odata.deltaLink as it is given, without $select."));
-        }
-
-        if (select is not null && string.IsNullOrWhiteSpace(select))
-        {
-            return (null, GraphError.BadRequest("The query option '$select' has no value."));
         }
 
         return (new DeltaOptions(skipToken, deltaToken, select), null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using Microsoft.AspNetCore.Mvc;
@@ -48,10 +49,12 @@ internal static class DeltaResponse
         }
 
         string contentType = http.Response.ContentType ?? "application/json";
-        if (http.Response.StatusCode != StatusCodes.Status200OK)
+        int status = http.Response.StatusCode;
+        if (status != StatusCodes.Status200OK)
         {
-            // Negotiation refused the formats (406): the formatter's answer stands.
-            return new FileContentResult(buffer.ToArray(), contentType);
+            // The formatter refused (no format the request accepts): answered as a Graph error, like any refusal.
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            return new GraphErrorResult(new GraphError(status, GraphErrorCodes.ForStatus(status), GraphErrorCodes.DefaultMessage(status)));
         }
 
         var written = JsonNode.Parse(buffer.ToArray())!.AsObject();
@@ -92,7 +95,7 @@ internal static class DeltaResponse
     // Graph's delta items always carry their id, whatever $select names.
     private static string WithId(string select)
     {
-        var parts = select.Split(',', StringSplitOptions.TrimEntries);
-        return parts.Any(p => p is "id" or "*") ? select : select + ",id";
+        var parts = select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(',', parts.Any(p => p is "id" or "*") ? parts : [.. parts, "id"]);
     }
 }

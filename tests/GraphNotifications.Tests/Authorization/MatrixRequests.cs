@@ -78,6 +78,9 @@ public static class MatrixRequests
         ["GET /users/{user}/notifications/$count"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/$count", MatrixEffect.Count),
         ["GET /notifications/$count"] = new("GET", (_, _) => "notifications/$count", MatrixEffect.Count),
 
+        ["GET /me/notifications/delta"] = Me("GET", (_, _) => "me/notifications/delta", MatrixEffect.Read),
+        ["GET /users/{user}/notifications/delta"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/delta", MatrixEffect.Read),
+
         ["GET /me?$expand=notifications"] = Me("GET", (_, _) => "me?$expand=notifications", MatrixEffect.Read),
         ["GET /users/{user}?$expand=notifications"] = new("GET", (ids, _) => $"users/{ids.User}?$expand=notifications", MatrixEffect.Read),
     });

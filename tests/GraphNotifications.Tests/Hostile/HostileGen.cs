@@ -521,6 +521,8 @@ public static class HostileGen
         ("v1.0/me/notifications/$ref", Principal.Delegated), ("v1.0/me/notifications/$count", Principal.Delegated),
         ("v1.0/notifications/$count", Principal.AppOnly), ("beta/users/{user}/notifications/$ref", Principal.AppOnly),
         ("v1.0/users('{user}')/notifications", Principal.AppOnly), ("v1.0/users/{user}/notifications/$count", Principal.AppOnly),
+        ("v1.0/me/notifications/delta", Principal.Delegated), ("beta/users/{user}/notifications/microsoft.graph.delta()", Principal.AppOnly),
+        ("v1.0/users('{user}')/notifications/delta()", Principal.AppOnly),
     ];
 
     /// <summary>GETs of every collection with hostile query strings, over the seeded feed.</summary>

@@ -432,6 +432,7 @@ public sealed class HostileService : IAsyncDisposable
         405 => "methodNotAllowed",
         406 => "notAcceptable",
         409 => "conflict",
+        410 => "syncStateNotFound",
         412 => "preconditionFailed",
         413 => "payloadTooLarge",
         415 => "unsupportedMediaType",
