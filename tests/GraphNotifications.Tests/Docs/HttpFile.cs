@@ -116,7 +116,11 @@ public sealed partial class HttpFile
             }
 
             using var body = JsonDocument.Parse(_bodies[name]);
-            return body.RootElement.GetProperty(path.TrimStart('$', '.')).ToString();
+            // $.name, or $['@odata.deltaLink'] for a name JSONPath's dot notation cannot spell.
+            string property = path.StartsWith("$['", StringComparison.Ordinal) && path.EndsWith("']", StringComparison.Ordinal)
+                ? path[3..^2]
+                : path.TrimStart('$', '.');
+            return body.RootElement.GetProperty(property).ToString();
         }
 
         return _variables.TryGetValue(reference, out string? value)

@@ -46,8 +46,10 @@ public sealed class RequestsHttpTests(ServiceFactory service) : IClassFixture<Se
             "204 DELETE {{root}}/users/{{otherUser}}/notifications/{{notificationId}}/$ref",
             "204 POST {{root}}/users/{{otherUser}}/notifications/$ref",
             "204 DELETE {{root}}/users/{{otherUser}}/notifications/$ref?$id=notifications('{{notificationId}}')",
+            "200 GET {{root}}/me/notifications/delta?$select=id,groupName,payload",
             "200 PATCH {{root}}/me/notifications/{{notificationId}}",
             "200 POST {{root}}/$batch",
+            "200 GET {{deltaLink}}",
             "204 DELETE {{root}}/me/notifications/{{notificationId}}",
         ], answered);
     }
