@@ -36,8 +36,14 @@ internal static class DeltaResponse
         }
 
         // The notifications, written by the OData formatter into a buffer; their JSON is then placed among the removed.
+        // They are written as members of the notifications entity set, as a read of the feed writes them: the
+        // function's own path has no entity set, and OData writes no @odata.etag without one. Graph's delta pages
+        // name the entity set in @odata.context likewise ($metadata#users for users/delta).
+        var feature = http.Request.ODataFeature();
+        var path = feature.Path;
         var body = http.Response.Body;
         using var buffer = new MemoryStream();
+        feature.Path = new ODataPath(new EntitySetSegment(http.Request.GetModel().EntityContainer.FindEntitySet("notifications")));
         http.Response.Body = buffer;
         try
         {
@@ -46,6 +52,7 @@ internal static class DeltaResponse
         finally
         {
             http.Response.Body = body;
+            feature.Path = path;
         }
 
         string contentType = http.Response.ContentType ?? "application/json";

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using GraphNotifications.Tests.Batch;
 using GraphNotifications.Tests.Infrastructure;
 using static GraphNotifications.Tests.Delta.DeltaSync;
 
@@ -41,6 +42,8 @@ public abstract class DeltaQueryTests<TFactory>(TFactory service) : IClassFixtur
 
         Assert.Equal(3, round.Pages);
         Assert.Equal(created.Order(), round.Items.Select(Id).Order());
+        Assert.All(round.Items, i => Assert.StartsWith("W/\"", i["@odata.etag"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.All(round.Items, i => Assert.Equal("#microsoft.graph.notification", i["@odata.type"]!.GetValue<string>()));
         Assert.All(round.Items, i => Assert.Null(i["@removed"]));
         Assert.Contains("$deltatoken=", round.DeltaLink, StringComparison.Ordinal);
         Assert.StartsWith("http://localhost/v1.0/users/delta-u1/notifications/delta?", round.DeltaLink, StringComparison.Ordinal);
@@ -161,6 +164,22 @@ public abstract class DeltaQueryTests<TFactory>(TFactory service) : IClassFixtur
 
         Assert.Contains(id, round.Items.Select(Id));
         Assert.Contains("$deltatoken=", round.DeltaLink, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_delta_call_inside_a_batch_answers_as_it_does_alone()
+    {
+        var user = service.Delegated("delta-u14", "delta-app-12");
+        string id = await user.CreateAsync("me/notifications");
+
+        var responses = await user.BatchAsync(BatchRequests.Request("1", "GET", "/me/notifications/delta?$select=groupName"));
+
+        Assert.Equal(200, responses["1"].Status());
+        var body = responses["1"].Body();
+        Assert.Equal([id], body["value"]!.AsArray().Select(v => v!["id"]!.GetValue<string>()));
+        Assert.Contains("$deltatoken=", body["@odata.deltaLink"]!.GetValue<string>(), StringComparison.Ordinal);
+        var later = await FollowAsync(user, body["@odata.deltaLink"]!.GetValue<string>());
+        Assert.Empty(later.Items);
     }
 
     [SkippableFact]
