@@ -46,6 +46,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// </summary>
     public int NotificationStatus { get; set; } = StatusCodes.Status202Accepted;
 
+    /// <summary>How long each change notification POST is held before its answer: a slow webhook, so a test can act mid-delivery.</summary>
+    public TimeSpan NotificationDelay { get; set; }
+
     /// <summary>Every change notification item accepted (2xx), in the order they arrived, with when they arrived.</summary>
     public ConcurrentQueue<(JsonObject Item, DateTimeOffset ArrivedAt)> Notifications { get; } = new();
 
@@ -131,6 +134,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private async Task ReceiveNotificationsAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body);
+        if (NotificationDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(NotificationDelay);
+        }
+
         if (NotificationStatus is < 200 or > 299)
         {
             Interlocked.Increment(ref _refused);
