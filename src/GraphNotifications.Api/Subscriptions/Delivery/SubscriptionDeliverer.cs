@@ -80,7 +80,6 @@ public sealed partial class SubscriptionDeliverer(
         LogGaveUp(logger, subscription.Id, settings.RetryWindow, error);
         if (subscription.LifecycleNotificationUrl is { } lifecycleUrl)
         {
-            subscription.DeliveryFailedDateTime = now;
             await webhook.SendAsync(lifecycleUrl, ChangeNotifications.Removed(subscription), settings.Timeout, cancellationToken);
         }
     }
