@@ -7,7 +7,7 @@ namespace GraphNotifications.Tests.Subscriptions;
 /// The service on a SQLite file with delivery settings for tests: quick polls and retries, a retry window chosen by
 /// the subclass, and an expiry sweep every second.
 /// </summary>
-public abstract class DeliveryFactory(TimeSpan retryWindow) : ServiceFactoryBase
+public abstract class DeliveryFactory(TimeSpan retryWindow, TimeSpan? pollInterval = null) : ServiceFactoryBase
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("graphnotifications-delivery-").FullName;
 
@@ -16,7 +16,7 @@ public abstract class DeliveryFactory(TimeSpan retryWindow) : ServiceFactoryBase
         builder.UseSetting("Storage:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={Path.Combine(_directory, "notifications.db")}");
         builder.UseSetting("Storage:ExpirySweep:Interval", "00:00:01");
-        builder.UseSetting("Subscriptions:Delivery:PollInterval", "00:00:00.100");
+        builder.UseSetting("Subscriptions:Delivery:PollInterval", (pollInterval ?? TimeSpan.FromMilliseconds(100)).ToString());
         builder.UseSetting("Subscriptions:Delivery:RetryBase", "00:00:00.100");
         builder.UseSetting("Subscriptions:Delivery:RetryCap", "00:00:00.300");
         builder.UseSetting("Subscriptions:Delivery:RetryWindow", retryWindow.ToString());
@@ -44,6 +44,9 @@ public abstract class DeliveryFactory(TimeSpan retryWindow) : ServiceFactoryBase
 
 /// <summary>Deliveries retried for an hour: no test waits that long.</summary>
 public sealed class DeliveryServiceFactory() : DeliveryFactory(TimeSpan.FromHours(1));
+
+/// <summary>Polls once a minute only: what is delivered sooner was woken by the commit.</summary>
+public sealed class SlowPollDeliveryFactory() : DeliveryFactory(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
 
 /// <summary>Deliveries retried for two seconds only, so a test sees a subscription marked failed.</summary>
 public sealed class ShortRetryDeliveryFactory() : DeliveryFactory(TimeSpan.FromSeconds(2));
