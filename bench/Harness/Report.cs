@@ -32,6 +32,7 @@ internal static class Report
         Scenarios(md, results);
         Memory(md, results);
         ColdStarts(md, results);
+        Delivery(md, results);
 
         Line(md, "## Response body");
         Line(md);
@@ -119,6 +120,23 @@ internal static class Report
             Line(md, $"| cold start under 1.5 s to the first 201 | {p50:0} ms p50 of {cold.Milliseconds.Count} (schema present; {Median(results.ColdStarts[2].Milliseconds):0} ms on a new file) | {Met(p50 < 1500)} |");
         }
 
+        Line(md);
+    }
+
+    private static void Delivery(StringBuilder md, RunResults results)
+    {
+        if (results.Delivery is not { } d)
+        {
+            return;
+        }
+
+        Line(md, "## 6. Delivery latency: a create's 201 to its change notification at the webhook (service only)");
+        Line(md);
+        Line(md, $"One subscription to a feed, {d.Creates} creates into it at {d.RatePerSecond:0} a second, one at a time; the webhook is a listener in the harness.");
+        Line(md);
+        Line(md, "| delivered | p50 (ms) | p99 (ms) | max (ms) | arrived before the 201 (counted as 0) |");
+        Line(md, "|---|---|---|---|---|");
+        Line(md, $"| {d.Delivered} / {d.Creates} | {d.P50Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {d.BeforeThe201} |");
         Line(md);
     }
 

@@ -17,4 +17,5 @@ internal sealed record AfterLoad(string Target, double IdleMiB, double EndMiB, d
 
 internal sealed record RunResults(
     List<ScenarioResult> Scenarios, List<ColdStart> ColdStarts, List<AfterLoad> AfterLoad, TimeSpan SeedTime, long SeedBytes,
-    string BodyComparison, IReadOnlyList<(string Target, IReadOnlyList<(double Seconds, double MiB)> Samples)> Memory);
+    string BodyComparison, IReadOnlyList<(string Target, IReadOnlyList<(double Seconds, double MiB)> Samples)> Memory,
+    DeliveryLatencyResult? Delivery);

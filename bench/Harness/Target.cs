@@ -13,6 +13,9 @@ internal sealed record TargetKind(string Name, string Dll, IReadOnlyList<string>
         // Rate limits raised out of the way: the bench is one app and a few users sending thousands a second.
         "--Limits:PermitsPerApp=2000000000",
         "--Limits:PermitsPerUser=2000000000",
+        // Scenario 6's webhook receiver is the harness itself, on loopback over http.
+        "--Subscriptions:AllowPrivateNotificationUrls=true",
+        "--Subscriptions:RequireHttps=false",
     ]);
 
     public static TargetKind Baseline(string directory) => new("baseline", Path.Combine(directory, "Baseline.dll"),

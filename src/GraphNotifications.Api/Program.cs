@@ -10,6 +10,7 @@ using GraphNotifications.Api.Operations;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Subscriptions;
+using GraphNotifications.Api.Subscriptions.Delivery;
 using GraphNotifications.Api.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ builder.Services.AddGraphNegotiation();
 builder.Services.AddIdempotentRetries();
 builder.Services.AddGraphSubscriptions();
 builder.Services.AddGraphDelta();
+builder.Services.AddChangeNotificationDelivery(builder.Configuration);
 builder.Services.AddGraphHealthChecks();
 builder.Services.AddGraphShutdown();
 

@@ -3,6 +3,7 @@ using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Routing;
+using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Storage.Subscriptions;
 using GraphNotifications.Api.Subscriptions;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,7 @@ namespace GraphNotifications.Api.Controllers;
 /// </summary>
 public sealed class SubscriptionsController(
     SubscriptionStore store,
+    ChangeLogReader changeLog,
     NotificationUrlGuard urls,
     ValidationHandshake handshake,
     IOptions<SubscriptionOptions> options,
@@ -79,6 +81,8 @@ public sealed class SubscriptionsController(
         subscription.CreatorId = Caller.UserId ?? Caller.AppId;
         subscription.ResourceUserId = resource!.UserId ?? Caller.UserId!;
         subscription.TargetHostNameFilter = resource.TargetHostName;
+        // It hears of the changes committed from now on.
+        subscription.DeliveredThrough = await changeLog.HighWaterMarkAsync(cancellationToken);
         await store.AddAsync(subscription, cancellationToken);
         return Created(subscription);
     }
@@ -120,6 +124,12 @@ public sealed class SubscriptionsController(
         {
             subscription.ExpirationDateTime = expiration.Value;
         }
+
+        // A renewal revives a subscription whose deliveries failed: it is tried again at once, from where it stopped.
+        subscription.DeliveryFailedDateTime = null;
+        subscription.FirstFailureAt = null;
+        subscription.DeliveryAttempts = 0;
+        subscription.NextAttemptAt = 0;
 
         await store.SaveAsync(cancellationToken);
         return Ok(subscription);

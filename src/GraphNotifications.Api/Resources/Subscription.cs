@@ -38,6 +38,15 @@ public sealed class Subscription : Entity
 
     public string? NotificationUrlAppId { get; set; }
 
+    /// <summary>
+    /// The service's own (not Graph's): when delivery gave up on the notification URL after its retry window; null
+    /// while it delivers. A renewal (PATCH) clears it and delivery resumes where it stopped.
+    /// </summary>
+    public DateTimeOffset? DeliveryFailedDateTime { get; set; }
+
+    /// <summary>The service's own: why the last delivery attempt failed (null after a success).</summary>
+    public string? LastDeliveryError { get; set; }
+
     /// <summary>Not in the contract: the tenant the subscription was created in; it never leaves it.</summary>
     public string TenantId { get; set; } = string.Empty;
 
@@ -52,4 +61,27 @@ public sealed class Subscription : Entity
 
     /// <summary>Not in the contract: the <c>targetHostName</c> the resource's <c>$filter</c> names, if any.</summary>
     public string? TargetHostNameFilter { get; set; }
+
+    // Delivery's progress and claim, not in the contract. Instants are UTC ticks, compared in SQL.
+
+    /// <summary>
+    /// Not in the contract: the change-log sequence delivered through. The log's high-water mark when the
+    /// subscription was created, so it hears of changes made after its creation only; entries filtered out advance it too.
+    /// </summary>
+    public long DeliveredThrough { get; set; }
+
+    /// <summary>Not in the contract: the instance holding the claim to deliver (null: unclaimed). Only the holder delivers, so order holds.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Not in the contract: when the claim lapses; a killed instance's work is taken over after it.</summary>
+    public long ClaimExpiresAt { get; set; }
+
+    /// <summary>Not in the contract: no attempt before this (the backoff after a failure; 0 means now).</summary>
+    public long NextAttemptAt { get; set; }
+
+    /// <summary>Not in the contract: when the current run of failures began (null after a success); the retry window counts from it.</summary>
+    public long? FirstFailureAt { get; set; }
+
+    /// <summary>Not in the contract: failed attempts in the current run of failures.</summary>
+    public int DeliveryAttempts { get; set; }
 }

@@ -19,7 +19,7 @@ public static class SubscriptionBody
 
     private static readonly string[] ChangeTypes = ["created", "updated", "deleted"];
     private static readonly string[] TlsVersions = ["v1_0", "v1_1", "v1_2", "v1_3"];
-    private static readonly string[] ReadOnly = ["id", "applicationId", "creatorId"];
+    private static readonly string[] ReadOnly = ["id", "applicationId", "creatorId", "deliveryFailedDateTime", "lastDeliveryError"];
     private static readonly string[] Required = ["resource", "changeType", "notificationUrl", "expirationDateTime"];
     private static readonly string[] TypeNames = ["microsoft.graph.subscription", "graph.subscription"];
 

@@ -15,9 +15,34 @@ internal static class ChangeLogAppends
             UserId = userId,
             NotificationId = notificationId,
             ChangeType = changeType,
+            TargetHostName = db.TargetHostNameOf(notificationId),
             RemovedReason = reason,
             OccurredAt = now.UtcTicks,
         });
+
+    /// <summary>
+    /// The notification's <c>targetHostName</c>, for the entry: the tracked notification's (a create, an update, the
+    /// expiry sweep's batch), else the stored one (a link, an unlink, a delete: the row is still there before the save).
+    /// </summary>
+    private static string? TargetHostNameOf(this NotificationsDbContext db, string notificationId)
+    {
+        // A look-up in the identity map only: no DetectChanges over a write group of many creates.
+        bool detects = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            if (db.Notifications.Local.FindEntry(notificationId) is { } tracked)
+            {
+                return tracked.Entity.TargetHostName;
+            }
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detects;
+        }
+
+        return db.Notifications.AsNoTracking().Where(n => n.Id == notificationId).Select(n => n.TargetHostName).FirstOrDefault();
+    }
 
     /// <summary>One entry for every feed the notification is in now (read in the append's transaction).</summary>
     public static async Task AppendToEveryFeedAsync(this NotificationsDbContext db, string notificationId,

@@ -51,6 +51,12 @@ public sealed class ChangeLogEntry
 
     public required FeedChangeType ChangeType { get; init; }
 
+    /// <summary>
+    /// The notification's <c>targetHostName</c>, copied when the entry is appended: a subscription filtered by host
+    /// needs it for a deletion too, when the notification is gone.
+    /// </summary>
+    public string? TargetHostName { get; init; }
+
     /// <summary>For <see cref="FeedChangeType.Deleted"/>, Graph's <c>@removed</c> reason; null otherwise.</summary>
     public RemovedReason? RemovedReason { get; init; }
 

@@ -19,15 +19,26 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.Property(s => s.ResourceUserId).HasMaxLength(StorageColumns.MaxIdLength);
         // UTC ticks, as a notification's expiry: the sweeper and the reads compare instants in the database.
         builder.Property(s => s.ExpirationDateTime).HasConversion(UtcTicks).HasColumnName("ExpiresAt");
+        builder.Property(s => s.DeliveryFailedDateTime).HasConversion(NullableUtcTicks).HasColumnName("DeliveryFailedAt");
+        builder.Property(s => s.LastDeliveryError).HasMaxLength(MaxDeliveryErrorLength);
+        builder.Property(s => s.ClaimedBy).HasMaxLength(StorageColumns.MaxIdLength);
 
         // Who sees a subscription: its creator's tenant, app and user, in id order (the collection's order).
         builder.HasIndex(s => new { s.TenantId, s.ApplicationId, s.OwnerUserId, s.Id });
         // Delivery finds the subscriptions to a feed.
         builder.HasIndex(s => new { s.TenantId, s.ResourceUserId });
         builder.HasIndex(s => s.ExpirationDateTime);
+        // The delivery worker's claim looks for due subscriptions.
+        builder.HasIndex(s => s.NextAttemptAt);
     }
+
+    public const int MaxDeliveryErrorLength = 500;
 
     private static readonly ValueConverter<DateTimeOffset, long> UtcTicks = new(
         v => v.UtcTicks,
         v => new DateTimeOffset(v, TimeSpan.Zero));
+
+    private static readonly ValueConverter<DateTimeOffset?, long?> NullableUtcTicks = new(
+        v => v.HasValue ? v.Value.UtcTicks : null,
+        v => v.HasValue ? new DateTimeOffset(v.Value, TimeSpan.Zero) : null);
 }

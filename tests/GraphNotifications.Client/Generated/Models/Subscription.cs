@@ -46,6 +46,8 @@ namespace GraphNotifications.Client.Models
 #else
         public string CreatorId { get; set; }
 #endif
+        /// <summary>The deliveryFailedDateTime property</summary>
+        public DateTimeOffset? DeliveryFailedDateTime { get; set; }
         /// <summary>The encryptionCertificate property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -74,6 +76,14 @@ namespace GraphNotifications.Client.Models
 #endif
         /// <summary>The includeResourceData property</summary>
         public bool? IncludeResourceData { get; set; }
+        /// <summary>The lastDeliveryError property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? LastDeliveryError { get; set; }
+#nullable restore
+#else
+        public string LastDeliveryError { get; set; }
+#endif
         /// <summary>The latestSupportedTlsVersion property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -159,11 +169,13 @@ namespace GraphNotifications.Client.Models
                 { "changeType", n => { ChangeType = n.GetStringValue(); } },
                 { "clientState", n => { ClientState = n.GetStringValue(); } },
                 { "creatorId", n => { CreatorId = n.GetStringValue(); } },
+                { "deliveryFailedDateTime", n => { DeliveryFailedDateTime = n.GetDateTimeOffsetValue(); } },
                 { "encryptionCertificate", n => { EncryptionCertificate = n.GetStringValue(); } },
                 { "encryptionCertificateId", n => { EncryptionCertificateId = n.GetStringValue(); } },
                 { "expirationDateTime", n => { ExpirationDateTime = n.GetDateTimeOffsetValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "includeResourceData", n => { IncludeResourceData = n.GetBoolValue(); } },
+                { "lastDeliveryError", n => { LastDeliveryError = n.GetStringValue(); } },
                 { "latestSupportedTlsVersion", n => { LatestSupportedTlsVersion = n.GetStringValue(); } },
                 { "lifecycleNotificationUrl", n => { LifecycleNotificationUrl = n.GetStringValue(); } },
                 { "notificationContentType", n => { NotificationContentType = n.GetStringValue(); } },
@@ -184,11 +196,13 @@ namespace GraphNotifications.Client.Models
             writer.WriteStringValue("changeType", ChangeType);
             writer.WriteStringValue("clientState", ClientState);
             writer.WriteStringValue("creatorId", CreatorId);
+            writer.WriteDateTimeOffsetValue("deliveryFailedDateTime", DeliveryFailedDateTime);
             writer.WriteStringValue("encryptionCertificate", EncryptionCertificate);
             writer.WriteStringValue("encryptionCertificateId", EncryptionCertificateId);
             writer.WriteDateTimeOffsetValue("expirationDateTime", ExpirationDateTime);
             writer.WriteStringValue("id", Id);
             writer.WriteBoolValue("includeResourceData", IncludeResourceData);
+            writer.WriteStringValue("lastDeliveryError", LastDeliveryError);
             writer.WriteStringValue("latestSupportedTlsVersion", LatestSupportedTlsVersion);
             writer.WriteStringValue("lifecycleNotificationUrl", LifecycleNotificationUrl);
             writer.WriteStringValue("notificationContentType", NotificationContentType);

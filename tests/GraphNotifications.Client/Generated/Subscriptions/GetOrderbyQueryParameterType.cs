@@ -48,6 +48,14 @@ namespace GraphNotifications.Client.Subscriptions
         #pragma warning disable CS1591
         CreatorIdDesc,
         #pragma warning restore CS1591
+        [EnumMember(Value = "deliveryFailedDateTime")]
+        #pragma warning disable CS1591
+        DeliveryFailedDateTime,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "deliveryFailedDateTime desc")]
+        #pragma warning disable CS1591
+        DeliveryFailedDateTimeDesc,
+        #pragma warning restore CS1591
         [EnumMember(Value = "encryptionCertificate")]
         #pragma warning disable CS1591
         EncryptionCertificate,
@@ -79,6 +87,14 @@ namespace GraphNotifications.Client.Subscriptions
         [EnumMember(Value = "includeResourceData desc")]
         #pragma warning disable CS1591
         IncludeResourceDataDesc,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "lastDeliveryError")]
+        #pragma warning disable CS1591
+        LastDeliveryError,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "lastDeliveryError desc")]
+        #pragma warning disable CS1591
+        LastDeliveryErrorDesc,
         #pragma warning restore CS1591
         [EnumMember(Value = "latestSupportedTlsVersion")]
         #pragma warning disable CS1591

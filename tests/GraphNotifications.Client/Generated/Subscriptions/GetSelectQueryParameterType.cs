@@ -28,6 +28,10 @@ namespace GraphNotifications.Client.Subscriptions
         #pragma warning disable CS1591
         CreatorId,
         #pragma warning restore CS1591
+        [EnumMember(Value = "deliveryFailedDateTime")]
+        #pragma warning disable CS1591
+        DeliveryFailedDateTime,
+        #pragma warning restore CS1591
         [EnumMember(Value = "encryptionCertificate")]
         #pragma warning disable CS1591
         EncryptionCertificate,
@@ -43,6 +47,10 @@ namespace GraphNotifications.Client.Subscriptions
         [EnumMember(Value = "includeResourceData")]
         #pragma warning disable CS1591
         IncludeResourceData,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "lastDeliveryError")]
+        #pragma warning disable CS1591
+        LastDeliveryError,
         #pragma warning restore CS1591
         [EnumMember(Value = "latestSupportedTlsVersion")]
         #pragma warning disable CS1591

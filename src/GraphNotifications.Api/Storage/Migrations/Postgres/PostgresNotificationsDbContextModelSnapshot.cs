@@ -90,6 +90,13 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long>("ClaimExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("ClientState")
                         .HasColumnType("text");
 
@@ -97,6 +104,16 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<long>("DeliveredThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("DeliveryFailedDateTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("DeliveryFailedAt");
 
                     b.Property<string>("EncryptionCertificate")
                         .HasColumnType("text");
@@ -108,14 +125,24 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("ExpiresAt");
 
+                    b.Property<long?>("FirstFailureAt")
+                        .HasColumnType("bigint");
+
                     b.Property<bool?>("IncludeResourceData")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("LatestSupportedTlsVersion")
                         .HasColumnType("text");
 
                     b.Property<string>("LifecycleNotificationUrl")
                         .HasColumnType("text");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("NotificationContentType")
                         .HasColumnType("text");
@@ -156,6 +183,8 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
 
                     b.HasIndex("ExpirationDateTime");
 
+                    b.HasIndex("NextAttemptAt");
+
                     b.HasIndex("TenantId", "ResourceUserId");
 
                     b.HasIndex("TenantId", "ApplicationId", "OwnerUserId", "Id");
@@ -192,6 +221,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.Property<string>("RemovedReason")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TargetHostName")
+                        .HasColumnType("text");
 
                     b.Property<string>("TenantId")
                         .IsRequired()

@@ -85,6 +85,13 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ClaimExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientState")
                         .HasColumnType("TEXT");
 
@@ -92,6 +99,16 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("DeliveredThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeliveryAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeliveryFailedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("DeliveryFailedAt");
 
                     b.Property<string>("EncryptionCertificate")
                         .HasColumnType("TEXT");
@@ -103,14 +120,24 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("ExpiresAt");
 
+                    b.Property<long?>("FirstFailureAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool?>("IncludeResourceData")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("LatestSupportedTlsVersion")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LifecycleNotificationUrl")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("NotificationContentType")
                         .HasColumnType("TEXT");
@@ -151,6 +178,8 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
 
                     b.HasIndex("ExpirationDateTime");
 
+                    b.HasIndex("NextAttemptAt");
+
                     b.HasIndex("TenantId", "ResourceUserId");
 
                     b.HasIndex("TenantId", "ApplicationId", "OwnerUserId", "Id");
@@ -184,6 +213,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
 
                     b.Property<string>("RemovedReason")
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetHostName")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TenantId")
