@@ -8,7 +8,12 @@ internal static class ChangeLogAppends
     /// <summary>One entry for one feed.</summary>
     public static void AppendChange(this NotificationsDbContext db, AppScope app, string userId, string notificationId,
         FeedChangeType changeType, RemovedReason? reason, DateTimeOffset now) =>
-        db.ChangeLog.Add(new ChangeLogEntry
+        db.ChangeLog.Add(NewEntry(app, userId, notificationId, changeType, reason, now));
+
+    /// <summary>One entry for one feed, not yet added anywhere.</summary>
+    public static ChangeLogEntry NewEntry(AppScope app, string userId, string notificationId, FeedChangeType changeType,
+        RemovedReason? reason, DateTimeOffset now) =>
+        new()
         {
             TenantId = app.TenantId,
             AppId = app.AppId,
@@ -17,7 +22,7 @@ internal static class ChangeLogAppends
             ChangeType = changeType,
             RemovedReason = reason,
             OccurredAt = now.UtcTicks,
-        });
+        };
 
     /// <summary>One entry for every feed the notification is in now (read in the append's transaction).</summary>
     public static async Task AppendToEveryFeedAsync(this NotificationsDbContext db, string notificationId,
