@@ -15,7 +15,7 @@ public sealed partial class NotificationStore
     private bool GroupsWrites => writeGroups is not null && db.Database.CurrentTransaction is null;
 
     /// <summary>
-    /// The rows of a create, added to <paramref name="context"/>: the request's own or the writer's. A create into a
+    /// The rows of a create, added to the request's context (the SQLite writer inserts <see cref="CreateRows"/> instead). A create into a
     /// feed adds its change-log entry here too, so the entry commits in whichever transaction holds the create.
     /// </summary>
     private static EntityEntry<Notification> StageCreate(NotificationsDbContext context, Notification notification, AppScope app, string? userId, DateTimeOffset now)
@@ -31,6 +31,12 @@ public sealed partial class NotificationStore
 
         return entry;
     }
+
+    /// <summary>The rows of a create for the SQLite writer's prepared inserts: the same rows <see cref="StageCreate"/> adds.</summary>
+    private static GroupCommit.StagedCreate CreateRows(Notification notification, AppScope app, string? userId, DateTimeOffset now) =>
+        new(notification, app,
+            userId is null ? null : NewLink(app, userId, notification.Id, now.UtcTicks),
+            userId is null ? null : ChangeLogAppends.NewEntry(app, userId, notification.Id, FeedChangeType.Created, null, now));
 
     /// <summary>
     /// Saves what the request's context tracks. On SQLite the save runs on the writer, between groups of creates, so

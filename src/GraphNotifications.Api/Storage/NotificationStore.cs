@@ -48,7 +48,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
         if (GroupsWrites)
         {
-            await writeGroups!.WriteGroupedAsync(writer => StageCreate(writer, notification, app, userId, now));
+            await writeGroups!.WriteCreateAsync(CreateRows(notification, app, userId, now));
             return;
         }
 

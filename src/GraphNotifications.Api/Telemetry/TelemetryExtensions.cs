@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Storage.GroupCommit;
 using GraphNotifications.Api.Storage;
 using Microsoft.EntityFrameworkCore;
 using OpenTelemetry.Logs;
@@ -30,7 +31,8 @@ public static class TelemetryExtensions
             {
                 // Probes would be most of the traces and say nothing.
                 tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
-                    .AddEntityFrameworkCoreInstrumentation();
+                    .AddEntityFrameworkCoreInstrumentation()
+                    .AddSource(StoreActivities.SourceName);
                 _ = exporter switch
                 {
                     TelemetryExporter.Console => tracing.AddConsoleExporter(),

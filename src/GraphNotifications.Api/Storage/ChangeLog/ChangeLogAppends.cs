@@ -8,7 +8,12 @@ internal static class ChangeLogAppends
     /// <summary>One entry for one feed.</summary>
     public static void AppendChange(this NotificationsDbContext db, AppScope app, string userId, string notificationId,
         FeedChangeType changeType, RemovedReason? reason, DateTimeOffset now) =>
-        db.ChangeLog.Add(new ChangeLogEntry
+        db.ChangeLog.Add(NewEntry(app, userId, notificationId, changeType, reason, now));
+
+    /// <summary>One entry for one feed, not yet added anywhere.</summary>
+    public static ChangeLogEntry NewEntry(AppScope app, string userId, string notificationId, FeedChangeType changeType,
+        RemovedReason? reason, DateTimeOffset now) =>
+        new()
         {
             TenantId = app.TenantId,
             AppId = app.AppId,
@@ -18,7 +23,7 @@ internal static class ChangeLogAppends
             TargetHostName = db.TargetHostNameOf(notificationId),
             RemovedReason = reason,
             OccurredAt = now.UtcTicks,
-        });
+        };
 
     /// <summary>
     /// The notification's <c>targetHostName</c>, for the entry: the tracked notification's (a create, an update, the

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using GraphNotifications.Api.Errors;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using GraphNotifications.Api.Telemetry;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace GraphNotifications.Api.Storage.GroupCommit;
@@ -24,6 +25,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
     private readonly ILogger<SqliteWriteGroups> _logger;
     private readonly StoreWriteStatus _status;
     private readonly Task _writer;
+    private GraphMetrics? _metrics;
 
     public SqliteWriteGroups(IServiceScopeFactory scopes, ILogger<SqliteWriteGroups> logger, StoreWriteStatus status)
     {
@@ -33,6 +35,9 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
 
     /// <summary>Stages changes on the writer's context and completes once the group that holds them is committed.</summary>
     public Task WriteGroupedAsync(Action<NotificationsDbContext> stage) => Enqueue(StagedWrite.Grouped(stage));
+
+    /// <summary>Inserts a create's rows in the next group and completes once that group is committed.</summary>
+    internal Task WriteCreateAsync(StagedCreate create) => Enqueue(StagedWrite.Inserted(create));
 
     /// <summary>Runs a save of the caller's own context on the writer, between groups, and completes when it is done.</summary>
     public Task WriteAloneAsync(Action save) => Enqueue(StagedWrite.Alone(save));
@@ -51,6 +56,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        _metrics = scope.ServiceProvider.GetService<GraphMetrics>();
         var group = new Queue<StagedWrite>(MaxGroup);
         var reader = _writes.Reader;
         while (await reader.WaitToReadAsync())
@@ -115,18 +121,36 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
         while (group.Count > 0)
         {
             using IDbContextTransaction transaction = db.Database.BeginTransaction();
+            // Prepared once per transaction, on the connection EF Core opened for it (and closes after it, so settings
+            // applied as a connection opens, such as a page quota, reach the writer too).
+            using var inserts = new SqliteCreateInserts(db, (SqliteConnection)db.Database.GetDbConnection());
             bool rolledBack = false;
             while (!rolledBack && group.TryDequeue(out var write))
             {
                 try
                 {
                     // Inside a transaction EF Core saves under a savepoint and rolls back to it when the save fails.
-                    write.Stage!(db);
-                    db.SaveChanges();
+                    if (write.Create is { } create)
+                    {
+                        using var activity = StoreActivities.Insert(write.Parent);
+                        inserts.Insert((SqliteTransaction)transaction.GetDbTransaction(), create);
+                    }
+                    else
+                    {
+                        write.Stage!(db);
+                        db.SaveChanges();
+                    }
+
                     staged.Add(write);
                 }
                 catch (Exception ex)
                 {
+                    // A save's failure reaches the readiness probe through StoreWriteWatch; the inserts' through here.
+                    if (write.Create is not null && StoreUnavailability.IsUnavailable(ex))
+                    {
+                        _status.RecordFailure();
+                    }
+
                     write.Fail(ex);
                     rolledBack = !InTransaction(db);
                 }
@@ -170,8 +194,20 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
                 continue;
             }
 
+            if (staged.Any(w => w.Create is not null))
+            {
+                _status.RecordSuccess();
+            }
+
             foreach (var write in staged)
             {
+                if (write.Create is { } create)
+                {
+                    // The inserts bypass the save interceptor that counts creates elsewhere.
+                    _metrics?.NotificationsCreated(1);
+                    _metrics?.LinksCreated(create.Link is null ? 0 : 1);
+                }
+
                 write.Succeed();
             }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace GraphNotifications.Api.Storage.GroupCommit;
 
 /// <summary>
@@ -9,9 +11,16 @@ internal sealed class StagedWrite
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private StagedWrite(Action<NotificationsDbContext>? stage, Action? saveAlone) => (Stage, SaveAlone) = (stage, saveAlone);
+    private StagedWrite(Action<NotificationsDbContext>? stage, Action? saveAlone, StagedCreate? create = null) =>
+        (Stage, SaveAlone, Create) = (stage, saveAlone, create);
 
     public Action<NotificationsDbContext>? Stage { get; }
+
+    /// <summary>The request's span, for the writer's own span of the write to sit under.</summary>
+    public ActivityContext Parent { get; } = Activity.Current?.Context ?? default;
+
+    /// <summary>A create's rows, inserted by the writer's prepared commands instead of a save of its context.</summary>
+    public StagedCreate? Create { get; }
 
     public Action? SaveAlone { get; }
 
@@ -19,6 +28,8 @@ internal sealed class StagedWrite
     public Task Done => _done.Task;
 
     public static StagedWrite Grouped(Action<NotificationsDbContext> stage) => new(stage, null);
+
+    public static StagedWrite Inserted(StagedCreate create) => new(null, null, create);
 
     public static StagedWrite Alone(Action saveAlone) => new(null, saveAlone);
 
