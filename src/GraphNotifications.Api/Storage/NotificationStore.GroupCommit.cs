@@ -36,7 +36,7 @@ public sealed partial class NotificationStore
     private static GroupCommit.StagedCreate CreateRows(Notification notification, AppScope app, string? userId, DateTimeOffset now) =>
         new(notification, app,
             userId is null ? null : NewLink(app, userId, notification.Id, now.UtcTicks),
-            userId is null ? null : ChangeLogAppends.NewEntry(app, userId, notification.Id, FeedChangeType.Created, null, now));
+            userId is null ? null : ChangeLogAppends.NewEntry(app, userId, notification.Id, notification.TargetHostName, FeedChangeType.Created, null, now));
 
     /// <summary>
     /// Saves what the request's context tracks. On SQLite the save runs on the writer, between groups of creates, so

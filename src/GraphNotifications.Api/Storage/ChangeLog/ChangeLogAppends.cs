@@ -8,11 +8,11 @@ internal static class ChangeLogAppends
     /// <summary>One entry for one feed.</summary>
     public static void AppendChange(this NotificationsDbContext db, AppScope app, string userId, string notificationId,
         FeedChangeType changeType, RemovedReason? reason, DateTimeOffset now) =>
-        db.ChangeLog.Add(NewEntry(app, userId, notificationId, changeType, reason, now));
+        db.ChangeLog.Add(NewEntry(app, userId, notificationId, db.TargetHostNameOf(notificationId), changeType, reason, now));
 
     /// <summary>One entry for one feed, not yet added anywhere.</summary>
-    public static ChangeLogEntry NewEntry(AppScope app, string userId, string notificationId, FeedChangeType changeType,
-        RemovedReason? reason, DateTimeOffset now) =>
+    public static ChangeLogEntry NewEntry(AppScope app, string userId, string notificationId, string? targetHostName,
+        FeedChangeType changeType, RemovedReason? reason, DateTimeOffset now) =>
         new()
         {
             TenantId = app.TenantId,
@@ -20,7 +20,7 @@ internal static class ChangeLogAppends
             UserId = userId,
             NotificationId = notificationId,
             ChangeType = changeType,
-            TargetHostName = db.TargetHostNameOf(notificationId),
+            TargetHostName = targetHostName,
             RemovedReason = reason,
             OccurredAt = now.UtcTicks,
         };
