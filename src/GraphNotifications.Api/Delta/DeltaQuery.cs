@@ -36,7 +36,7 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
             return (null, SyncStateNotFound("The token is not one this service issued for this feed."));
         }
 
-        if (now.UtcTicks - state.Since > changeLog.Value.Retention.Ticks)
+        if (now.UtcTicks - state.Since > Lifetime(changeLog.Value.Retention).Ticks)
         {
             return (null, SyncStateNotFound($"The token is older than the change log's retention ({changeLog.Value.Retention}): changes since may be gone."));
         }
@@ -45,6 +45,11 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
             ? (await FeedPageAsync(request, state, pageSize, cancellationToken), null)
             : (await ChangesPageAsync(request, state, pageSize, now, cancellationToken), null);
     }
+
+    // An entry is stamped when its change is made and becomes readable when that commits, so an entry just after a
+    // position can be a little older than the moment the position was read: a token ends a minute (at most a tenth of
+    // the retention) before the sweeper could reach such an entry.
+    private static TimeSpan Lifetime(TimeSpan retention) => retention - TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerMinute, retention.Ticks / 10));
 
     private static GraphError SyncStateNotFound(string why) => new(
         StatusCodes.Status410Gone,

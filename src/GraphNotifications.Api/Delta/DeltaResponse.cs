@@ -29,7 +29,11 @@ internal static class DeltaResponse
             var queryContext = new ODataQueryContext(model, typeof(Notification), http.Request.ODataFeature().Path);
             string selected = WithId(page.Select);
             var parser = new ODataQueryOptionParser(model, queryContext.ElementType, queryContext.NavigationSource,
-                new Dictionary<string, string> { ["$select"] = selected });
+                new Dictionary<string, string> { ["$select"] = selected })
+            {
+                // The route's resolver, as for every other collection's options (property names case-insensitive).
+                Resolver = http.Request.GetRouteServices()?.GetService<ODataUriResolver>() ?? new ODataUriResolver(),
+            };
             var select = new SelectExpandQueryOption(selected, null, queryContext, parser);
             http.Request.ODataFeature().SelectExpandClause = select.SelectExpandClause;
             items = StoreQuery.Bind(() => select.ApplyTo(present.AsQueryable(), QueryLimits.InMemory));

@@ -147,6 +147,22 @@ public abstract class DeltaQueryTests<TFactory>(TFactory service) : IClassFixtur
         Assert.DoesNotContain("select", initial.DeltaLink, StringComparison.OrdinalIgnoreCase);
     }
 
+    [SkippableFact]
+    public async Task Select_reads_property_names_as_every_collection_does_whatever_their_case()
+    {
+        var user = service.Delegated("delta-u15", "delta-app-13");
+        await user.CreateAsync("me/notifications", new JsonObject
+        {
+            ["targetHostName"] = "contoso.example",
+            ["groupName"] = "cased",
+            ["payload"] = new JsonObject { ["visualContent"] = new JsonObject { ["title"] = "t" } },
+        });
+
+        var round = await FollowAsync(user, "me/notifications/delta?$select=GroupName");
+
+        Assert.Equal("cased", Assert.Single(round.Items)["groupName"]!.GetValue<string>());
+    }
+
     [SkippableTheory]
     [InlineData("me/notifications/delta")]
     [InlineData("me/notifications/delta()")]

@@ -64,9 +64,9 @@ public abstract class DeltaRetentionTests<TFactory>(TFactory service) where TFac
         string nextLink = (await PageAsync(app, "users/delta-time-u2/notifications/delta", maxPageSize: 1))["@odata.nextLink"]!.GetValue<string>();
 
         // Within the retention the link works, and the new link it gives starts the retention again.
-        service.Clock.Advance(DeltaStoreFactory.Retention - TimeSpan.FromMinutes(1));
+        service.Clock.Advance(DeltaStoreFactory.Retention - TimeSpan.FromMinutes(2));
         var round = await FollowAsync(app, initial.DeltaLink);
-        service.Clock.Advance(DeltaStoreFactory.Retention - TimeSpan.FromMinutes(1));
+        service.Clock.Advance(DeltaStoreFactory.Retention - TimeSpan.FromMinutes(2));
         Assert.Empty((await FollowAsync(app, round.DeltaLink)).Items);
 
         await GoneAsync(app, initial.DeltaLink);
