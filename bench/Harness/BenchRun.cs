@@ -78,7 +78,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
                 .ToList();
             // Last, so that its subscription is not in the way of the other scenarios.
             var delivery = options.PostOnly ? null : await new DeliveryLatency(serviceProcess, log)
-                .RunAsync(options.Smoke ? 40 : 400, ratePerSecond: 20, cancellationToken);
+                .RunAsync(options.DeliveryCreates, ratePerSecond: 20, cancellationToken);
             return new RunResults(scenarios, coldStarts, afterLoad, seedTime, new FileInfo(template).Length, comparison,
                 [.. memory.Select(m => (m.Key.Kind.Name, m.Value.Samples))], delivery);
         }

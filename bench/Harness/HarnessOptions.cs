@@ -27,6 +27,9 @@ internal sealed record HarnessOptions
     /// <summary>Process starts per target in scenario 5.</summary>
     public int ColdStarts { get; init; } = 5;
 
+    /// <summary>Creates of scenario 6 (delivery latency), 20 a second.</summary>
+    public int DeliveryCreates { get; init; } = 400;
+
     /// <summary>How long after the last load the resident memory is read again.</summary>
     public int AfterLoadSeconds { get; init; } = 30;
 
@@ -93,7 +96,7 @@ internal sealed record HarnessOptions
         string results = values.TryGetValue("results", out string? path)
             ? Path.GetFullPath(path.EndsWith(".md", StringComparison.Ordinal) ? path : Path.Combine(path, $"{date}.md"))
             : Path.Combine(root, "bench", "results", smoke ? "tmp" : "", $"{date}.md");
-        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools", "baseline-arg" };
+        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools", "baseline-arg", "delivery-creates" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}. See bench/README.md for the options.");
@@ -112,6 +115,7 @@ internal sealed record HarnessOptions
                 ? [.. sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
                 : smoke ? [1_000, 10_000] : [1_000, 100_000, 1_000_000],
             ColdStarts = Number("cold-starts", 5, 1),
+            DeliveryCreates = Number("delivery-creates", 400, 40),
             AfterLoadSeconds = Number("after-load", 30, 2),
             Budget = TimeSpan.FromMinutes(Number("budget-minutes", 25, 4)),
             ResultsPath = results,

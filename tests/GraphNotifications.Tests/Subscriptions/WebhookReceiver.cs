@@ -46,6 +46,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// </summary>
     public int NotificationStatus { get; set; } = StatusCodes.Status202Accepted;
 
+    /// <summary>Whether a change notification POST is cut off (the connection aborted, no answer): a webhook that is down.</summary>
+    public bool AbortNotifications { get; set; }
+
     /// <summary>How long each change notification POST is held before its answer: a slow webhook, so a test can act mid-delivery.</summary>
     public TimeSpan NotificationDelay { get; set; }
 
@@ -133,6 +136,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task ReceiveNotificationsAsync(HttpContext context)
     {
+        if (AbortNotifications)
+        {
+            Interlocked.Increment(ref _refused);
+            context.Abort();
+            return;
+        }
+
         var body = await JsonNode.ParseAsync(context.Request.Body);
         if (NotificationDelay > TimeSpan.Zero)
         {

@@ -71,7 +71,8 @@ public sealed partial class DeliveryWorker(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down: give the claim back, so the next instance (or this one restarted) need not wait out the lease.
+            await ReleaseAsync(subscriptionId);
         }
         catch (Exception ex)
         {
@@ -85,6 +86,25 @@ public sealed partial class DeliveryWorker(
             changes.Pulse();
         }
     }
+
+    private async Task ReleaseAsync(string subscriptionId)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await new DeliveryLedger(db, options.Value.InstanceId).ReleaseAsync(subscriptionId, bounded.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The lease lapses by itself.
+            LogReleaseFailed(logger, subscriptionId, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give back the claim on subscription {SubscriptionId} at shutdown; it lapses with its lease")]
+    private static partial void LogReleaseFailed(ILogger logger, string subscriptionId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming subscriptions for delivery failed; trying again at the next poll")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);
