@@ -26,6 +26,14 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
 
         string empty = Path.Combine(workDirectory, "empty.db");
         await SeededStore.CreateEmptyAsync(empty);
+        if (options.ColdOnly)
+        {
+            string example = Path.Combine(workDirectory, "seed-example.json");
+            await File.WriteAllTextAsync(example, SeedExample.Corrected(DateTimeOffset.UtcNow.AddDays(7)), cancellationToken);
+            var starts = await ColdStartsAsync(service, baseline, empty, example, cancellationToken);
+            return new RunResults([], starts, [], TimeSpan.Zero, 0, "not compared (--cold-only)", []);
+        }
+
         string template = Path.Combine(workDirectory, "template.db");
         File.Copy(empty, template);
         string[] poolUsers = ["ref-user", "ref-user-warmup", "mix-ref-user", "mix-ref-user-warmup"];

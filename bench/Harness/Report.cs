@@ -29,6 +29,15 @@ internal static class Report
         Line(md);
 
         Targets(md, options, results);
+        if (options.ColdOnly)
+        {
+            ColdStarts(md, results);
+            Line(md, $"Scenario 5 only (`--cold-only`): no seeding, no load. The run took {elapsed.TotalMinutes:0.0} minutes.");
+            Line(md);
+            MachineTable(md, machine);
+            return md.ToString();
+        }
+
         Scenarios(md, results);
         Memory(md, results);
         ColdStarts(md, results);
@@ -68,6 +77,12 @@ internal static class Report
 
         Line(md, $"- The run took {elapsed.TotalMinutes:0.0} minutes.");
         Line(md);
+        MachineTable(md, machine);
+        return md.ToString();
+    }
+
+    private static void MachineTable(StringBuilder md, List<(string Label, string Value)> machine)
+    {
         Line(md, "## Machine");
         Line(md);
         Line(md, "| | |");
@@ -76,8 +91,6 @@ internal static class Report
         {
             Line(md, $"| {label} | {value} |");
         }
-
-        return md.ToString();
     }
 
     private static void Targets(StringBuilder md, HarnessOptions options, RunResults results)
