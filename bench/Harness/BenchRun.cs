@@ -26,6 +26,14 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
 
         string empty = Path.Combine(workDirectory, "empty.db");
         await SeededStore.CreateEmptyAsync(empty);
+        if (options.ColdOnly)
+        {
+            string example = Path.Combine(workDirectory, "seed-example.json");
+            await File.WriteAllTextAsync(example, SeedExample.Corrected(DateTimeOffset.UtcNow.AddDays(7)), cancellationToken);
+            var starts = await ColdStartsAsync(service, baseline, empty, example, cancellationToken);
+            return new RunResults([], starts, [], TimeSpan.Zero, 0, "not compared (--cold-only)", []);
+        }
+
         string template = Path.Combine(workDirectory, "template.db");
         File.Copy(empty, template);
         string[] poolUsers = ["ref-user", "ref-user-warmup", "mix-ref-user", "mix-ref-user-warmup"];
@@ -183,9 +191,9 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
     {
         var results = new List<ColdStart>
         {
-            new(service.Name, "schema present", [], []),
-            new(baseline.Name, "schema present", [], []),
-            new(service.Name, "new file: the service applies its migrations", [], []),
+            new(service.Name, "schema present", [], [], []),
+            new(baseline.Name, "schema present", [], [], []),
+            new(service.Name, "new file: the service applies its migrations", [], [], []),
         };
         string json = await File.ReadAllTextAsync(body, cancellationToken);
         for (int i = 0; i < options.ColdStarts; i++)
@@ -203,10 +211,12 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
                 double ms = await FirstCreatedAsync(target, json, cancellationToken);
                 result.Milliseconds.Add(ms);
                 result.RssMiB.Add(target.RssMiB() ?? 0);
+                result.CpuMilliseconds.Add(target.CpuMilliseconds() ?? 0);
             }
         }
 
-        log($"cold start p50: service {Median(results[0].Milliseconds):0} ms, baseline {Median(results[1].Milliseconds):0} ms, service on a new file {Median(results[2].Milliseconds):0} ms");
+        log($"cold start p50: service {Median(results[0].Milliseconds):0} ms, baseline {Median(results[1].Milliseconds):0} ms, service on a new file {Median(results[2].Milliseconds):0} ms; "
+            + $"CPU at the 201: service {Median(results[0].CpuMilliseconds):0} ms, baseline {Median(results[1].CpuMilliseconds):0} ms, new file {Median(results[2].CpuMilliseconds):0} ms");
         return results;
     }
 

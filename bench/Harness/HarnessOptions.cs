@@ -46,6 +46,9 @@ internal sealed record HarnessOptions
     /// <summary>Scenario 1 only, without the cold starts: for profiling and experiments.</summary>
     public bool PostOnly { get; init; }
 
+    /// <summary>Scenario 5 only (the cold starts), without seeding or load: for start-up work.</summary>
+    public bool ColdOnly { get; init; }
+
     /// <summary>One more command-line setting for the ceiling, such as <c>--Baseline:MaxBatch=1</c> (group commit off).</summary>
     public string? BaselineArgument { get; init; }
 
@@ -72,10 +75,16 @@ internal sealed record HarnessOptions
     {
         bool smoke = args.Contains("--smoke");
         bool postOnly = args.Contains("--post-only");
+        bool coldOnly = args.Contains("--cold-only");
+        if (postOnly && coldOnly)
+        {
+            throw new ArgumentException("--post-only and --cold-only exclude each other.");
+        }
+
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] is "--smoke" or "--post-only")
+            if (args[i] is "--smoke" or "--post-only" or "--cold-only")
             {
                 continue;
             }
@@ -93,9 +102,10 @@ internal sealed record HarnessOptions
 
         string root = Path.GetFullPath(Required("repository"));
         string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string name = coldOnly ? $"{date}-coldstart.md" : $"{date}.md";
         string results = values.TryGetValue("results", out string? path)
-            ? Path.GetFullPath(path.EndsWith(".md", StringComparison.Ordinal) ? path : Path.Combine(path, $"{date}.md"))
-            : Path.Combine(root, "bench", "results", smoke ? "tmp" : "", $"{date}.md");
+            ? Path.GetFullPath(path.EndsWith(".md", StringComparison.Ordinal) ? path : Path.Combine(path, name))
+            : Path.Combine(root, "bench", "results", smoke ? "tmp" : "", name);
         var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools", "baseline-arg", "delivery-creates" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
@@ -121,6 +131,7 @@ internal sealed record HarnessOptions
             ResultsPath = results,
             Note = values.GetValueOrDefault("note"),
             PostOnly = postOnly || values.ContainsKey("profile"),
+            ColdOnly = coldOnly && !values.ContainsKey("profile"),
             BaselineArgument = values.GetValueOrDefault("baseline-arg"),
             ProfileDirectory = values.TryGetValue("profile", out string? profile) ? Path.GetFullPath(profile) : null,
             ToolsDirectory = values.TryGetValue("tools", out string? tools) ? Path.GetFullPath(tools) : null,

@@ -45,7 +45,7 @@ finally
 
 machine.Add(("Load average at the end", Machine.LoadAverage()));
 Directory.CreateDirectory(Path.GetDirectoryName(options.ResultsPath)!);
-var charts = Charts.Write(results, options.ResultsPath);
+List<(string Title, string File)> charts = options.ColdOnly ? [] : Charts.Write(results, options.ResultsPath);
 string report = Report.Render(options, machine, results, charts, clock.Elapsed);
 await File.WriteAllTextAsync(options.ResultsPath, report);
 Console.WriteLine();

@@ -9,8 +9,8 @@ internal sealed record ScenarioResult(string Key, string Title, int Connections,
     public double ThroughputRatio => Service.Wrk.RequestsPerSecond / Baseline.Wrk.RequestsPerSecond;
 }
 
-/// <summary>Process start to the first 201, in milliseconds, and the resident memory then.</summary>
-internal sealed record ColdStart(string Target, string File, List<double> Milliseconds, List<double> RssMiB);
+/// <summary>Process start to the first 201, in milliseconds, and the CPU time used and resident memory then.</summary>
+internal sealed record ColdStart(string Target, string File, List<double> Milliseconds, List<double> RssMiB, List<double> CpuMilliseconds);
 
 /// <summary>Resident memory at rest: before the first load, and a while after the last.</summary>
 internal sealed record AfterLoad(string Target, double IdleMiB, double EndMiB, double PeakMiB, int Seconds);

@@ -16,6 +16,14 @@ internal static class MigrationLock
 
     public static async Task MigrateAsync(DatabaseFacade database)
     {
+        // Most starts find every migration applied. Migrate would still build the design-time model, to look for
+        // model changes that lack a migration: a fifth of a second of every start. One read of the history says the
+        // same. Without the lock on PostgreSQL: if anything is missing, Migrate reads the history again under it.
+        if (await IsCurrentAsync(database))
+        {
+            return;
+        }
+
         if (!database.IsNpgsql())
         {
             await database.MigrateAsync();
@@ -39,5 +47,12 @@ internal static class MigrationLock
         {
             await database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>Whether the history holds every migration of the assembly (a database that does not exist holds none).</summary>
+    internal static async Task<bool> IsCurrentAsync(DatabaseFacade database)
+    {
+        var applied = (await database.GetAppliedMigrationsAsync()).ToHashSet(StringComparer.Ordinal);
+        return database.GetMigrations().All(applied.Contains);
     }
 }

@@ -75,9 +75,10 @@ internal static class DynamicPropertiesJson
     /// </summary>
     public static IDictionary<string, object> AsStored(IDictionary<string, object> properties) => Deserialize(Serialize(properties));
 
-    private static string Serialize(IDictionary<string, object> properties) => JsonSerializer.Serialize(properties);
+    // Internal, not private: the compiled models (Storage/CompiledModels) call the converter's methods directly.
+    internal static string Serialize(IDictionary<string, object> properties) => JsonSerializer.Serialize(properties);
 
-    private static IDictionary<string, object> Deserialize(string json)
+    internal static IDictionary<string, object> Deserialize(string json)
     {
         var result = new Dictionary<string, object>(StringComparer.Ordinal);
         using var document = JsonDocument.Parse(json);
