@@ -20,7 +20,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 "GraphNotifications.Api.Storage.ChangeLog.ChangeLogEntry",
                 typeof(ChangeLogEntry),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -77,6 +77,14 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 maxLength: 16,
                 providerPropertyType: typeof(string));
             removedReason.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var targetHostName = runtimeEntityType.AddProperty(
+                "TargetHostName",
+                typeof(string),
+                propertyInfo: typeof(ChangeLogEntry).GetProperty("TargetHostName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ChangeLogEntry).GetField("<TargetHostName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            targetHostName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var tenantId = runtimeEntityType.AddProperty(
                 "TenantId",

@@ -12,7 +12,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
     public partial class PostgresNotificationsDbContextModel
     {
         private PostgresNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("188b88c3-697e-4de0-ad7b-4a167c005c9c"), entityTypeCount: 8)
+            : base(skipDetectChanges: false, modelId: new Guid("a22eeb80-45e4-4457-90ea-c1e287a437ce"), entityTypeCount: 9)
         {
         }
 
@@ -26,6 +26,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
             var changeLogEntry = ChangeLogEntryEntityType.Create(this);
             var idempotencyRecord = IdempotencyRecordEntityType.Create(this);
             var userNotificationLink = UserNotificationLinkEntityType.Create(this);
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             PayloadTypesEntityType.CreateForeignKey1(payloadTypes, notification);
             TargetPolicyEndpointsEntityType.CreateForeignKey1(targetPolicyEndpoints, notification);
@@ -40,6 +41,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
             ChangeLogEntryEntityType.CreateAnnotations(changeLogEntry);
             IdempotencyRecordEntityType.CreateAnnotations(idempotencyRecord);
             UserNotificationLinkEntityType.CreateAnnotations(userNotificationLink);
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             AddAnnotation("ProductVersion", "10.0.15");

@@ -21,8 +21,8 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 "GraphNotifications.Api.Resources.Subscription",
                 typeof(Subscription),
                 baseEntityType,
-                propertyCount: 20,
-                unnamedIndexCount: 3,
+                propertyCount: 28,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -49,6 +49,23 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(Subscription).GetField("<ChangeType>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
             changeType.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var claimExpiresAt = runtimeEntityType.AddProperty(
+                "ClaimExpiresAt",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("ClaimExpiresAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<ClaimExpiresAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            claimExpiresAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var claimedBy = runtimeEntityType.AddProperty(
+                "ClaimedBy",
+                typeof(string),
+                propertyInfo: typeof(Subscription).GetProperty("ClaimedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<ClaimedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 128);
+            claimedBy.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var clientState = runtimeEntityType.AddProperty(
                 "ClientState",
                 typeof(string),
@@ -64,6 +81,34 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(Subscription).GetField("<CreatorId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 128);
             creatorId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var deliveredThrough = runtimeEntityType.AddProperty(
+                "DeliveredThrough",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveredThrough", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveredThrough>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            deliveredThrough.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var deliveryAttempts = runtimeEntityType.AddProperty(
+                "DeliveryAttempts",
+                typeof(int),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveryAttempts", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveryAttempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            deliveryAttempts.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var deliveryFailedDateTime = runtimeEntityType.AddProperty(
+                "DeliveryFailedDateTime",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveryFailedDateTime", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveryFailedDateTime>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            deliveryFailedDateTime.SetValueConverter(new ValueConverter<DateTimeOffset?, long?>(
+                long? (DateTimeOffset? v) => (v.HasValue ? ((long? )(v.Value.UtcTicks)) : null),
+                DateTimeOffset? (long? v) => (v.HasValue ? ((DateTimeOffset? )(new DateTimeOffset(v.Value, TimeSpan.Zero))) : null)));
+            deliveryFailedDateTime.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            deliveryFailedDateTime.AddAnnotation("Relational:ColumnName", "DeliveryFailedAt");
 
             var encryptionCertificate = runtimeEntityType.AddProperty(
                 "EncryptionCertificate",
@@ -93,6 +138,14 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
             expirationDateTime.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             expirationDateTime.AddAnnotation("Relational:ColumnName", "ExpiresAt");
 
+            var firstFailureAt = runtimeEntityType.AddProperty(
+                "FirstFailureAt",
+                typeof(long?),
+                propertyInfo: typeof(Subscription).GetProperty("FirstFailureAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<FirstFailureAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            firstFailureAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var includeResourceData = runtimeEntityType.AddProperty(
                 "IncludeResourceData",
                 typeof(bool?),
@@ -100,6 +153,15 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(Subscription).GetField("<IncludeResourceData>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             includeResourceData.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var lastDeliveryError = runtimeEntityType.AddProperty(
+                "LastDeliveryError",
+                typeof(string),
+                propertyInfo: typeof(Subscription).GetProperty("LastDeliveryError", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<LastDeliveryError>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 500);
+            lastDeliveryError.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var latestSupportedTlsVersion = runtimeEntityType.AddProperty(
                 "LatestSupportedTlsVersion",
@@ -116,6 +178,14 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(Subscription).GetField("<LifecycleNotificationUrl>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             lifecycleNotificationUrl.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var nextAttemptAt = runtimeEntityType.AddProperty(
+                "NextAttemptAt",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("NextAttemptAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<NextAttemptAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            nextAttemptAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var notificationContentType = runtimeEntityType.AddProperty(
                 "NotificationContentType",
@@ -195,9 +265,12 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 new[] { expirationDateTime });
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { tenantId, resourceUserId });
+                new[] { nextAttemptAt });
 
             var index1 = runtimeEntityType.AddIndex(
+                new[] { tenantId, resourceUserId });
+
+            var index2 = runtimeEntityType.AddIndex(
                 new[] { tenantId, applicationId, ownerUserId, id });
 
             return runtimeEntityType;

@@ -19,7 +19,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 "GraphNotifications.Api.Storage.ChangeLog.ChangeLogEntry",
                 typeof(ChangeLogEntry),
                 baseEntityType,
-                propertyCount: 8,
+                propertyCount: 9,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -70,6 +70,13 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 nullable: true,
                 maxLength: 16,
                 providerPropertyType: typeof(string));
+
+            var targetHostName = runtimeEntityType.AddProperty(
+                "TargetHostName",
+                typeof(string),
+                propertyInfo: typeof(ChangeLogEntry).GetProperty("TargetHostName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ChangeLogEntry).GetField("<TargetHostName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var tenantId = runtimeEntityType.AddProperty(
                 "TenantId",

@@ -11,7 +11,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
     public partial class SqliteNotificationsDbContextModel
     {
         private SqliteNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c217ea79-1699-44fa-8640-c6b9a5f6e58f"), entityTypeCount: 8)
+            : base(skipDetectChanges: false, modelId: new Guid("46b2ed19-ce17-417f-81b9-af54bcd0f59e"), entityTypeCount: 9)
         {
         }
 
@@ -25,6 +25,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
             var changeLogEntry = ChangeLogEntryEntityType.Create(this);
             var idempotencyRecord = IdempotencyRecordEntityType.Create(this);
             var userNotificationLink = UserNotificationLinkEntityType.Create(this);
+            var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             PayloadTypesEntityType.CreateForeignKey1(payloadTypes, notification);
             TargetPolicyEndpointsEntityType.CreateForeignKey1(targetPolicyEndpoints, notification);
@@ -39,6 +40,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
             ChangeLogEntryEntityType.CreateAnnotations(changeLogEntry);
             IdempotencyRecordEntityType.CreateAnnotations(idempotencyRecord);
             UserNotificationLinkEntityType.CreateAnnotations(userNotificationLink);
+            DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
 
             AddAnnotation("ProductVersion", "10.0.15");
         }

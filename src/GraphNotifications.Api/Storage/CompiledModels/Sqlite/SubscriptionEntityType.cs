@@ -20,8 +20,8 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 "GraphNotifications.Api.Resources.Subscription",
                 typeof(Subscription),
                 baseEntityType,
-                propertyCount: 20,
-                unnamedIndexCount: 3,
+                propertyCount: 28,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -45,6 +45,21 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 propertyInfo: typeof(Subscription).GetProperty("ChangeType", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Subscription).GetField("<ChangeType>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
 
+            var claimExpiresAt = runtimeEntityType.AddProperty(
+                "ClaimExpiresAt",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("ClaimExpiresAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<ClaimExpiresAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+
+            var claimedBy = runtimeEntityType.AddProperty(
+                "ClaimedBy",
+                typeof(string),
+                propertyInfo: typeof(Subscription).GetProperty("ClaimedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<ClaimedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 128);
+
             var clientState = runtimeEntityType.AddProperty(
                 "ClientState",
                 typeof(string),
@@ -58,6 +73,31 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 propertyInfo: typeof(Subscription).GetProperty("CreatorId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Subscription).GetField("<CreatorId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 128);
+
+            var deliveredThrough = runtimeEntityType.AddProperty(
+                "DeliveredThrough",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveredThrough", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveredThrough>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+
+            var deliveryAttempts = runtimeEntityType.AddProperty(
+                "DeliveryAttempts",
+                typeof(int),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveryAttempts", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveryAttempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+
+            var deliveryFailedDateTime = runtimeEntityType.AddProperty(
+                "DeliveryFailedDateTime",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveryFailedDateTime", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveryFailedDateTime>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            deliveryFailedDateTime.SetValueConverter(new ValueConverter<DateTimeOffset?, long?>(
+                long? (DateTimeOffset? v) => (v.HasValue ? ((long? )(v.Value.UtcTicks)) : null),
+                DateTimeOffset? (long? v) => (v.HasValue ? ((DateTimeOffset? )(new DateTimeOffset(v.Value, TimeSpan.Zero))) : null)));
+            deliveryFailedDateTime.AddAnnotation("Relational:ColumnName", "DeliveryFailedAt");
 
             var encryptionCertificate = runtimeEntityType.AddProperty(
                 "EncryptionCertificate",
@@ -84,12 +124,27 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
             expirationDateTime.SetSentinelFromProviderValue(0L);
             expirationDateTime.AddAnnotation("Relational:ColumnName", "ExpiresAt");
 
+            var firstFailureAt = runtimeEntityType.AddProperty(
+                "FirstFailureAt",
+                typeof(long?),
+                propertyInfo: typeof(Subscription).GetProperty("FirstFailureAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<FirstFailureAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
             var includeResourceData = runtimeEntityType.AddProperty(
                 "IncludeResourceData",
                 typeof(bool?),
                 propertyInfo: typeof(Subscription).GetProperty("IncludeResourceData", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Subscription).GetField("<IncludeResourceData>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+
+            var lastDeliveryError = runtimeEntityType.AddProperty(
+                "LastDeliveryError",
+                typeof(string),
+                propertyInfo: typeof(Subscription).GetProperty("LastDeliveryError", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<LastDeliveryError>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 500);
 
             var latestSupportedTlsVersion = runtimeEntityType.AddProperty(
                 "LatestSupportedTlsVersion",
@@ -104,6 +159,13 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 propertyInfo: typeof(Subscription).GetProperty("LifecycleNotificationUrl", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Subscription).GetField("<LifecycleNotificationUrl>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+
+            var nextAttemptAt = runtimeEntityType.AddProperty(
+                "NextAttemptAt",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("NextAttemptAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<NextAttemptAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
 
             var notificationContentType = runtimeEntityType.AddProperty(
                 "NotificationContentType",
@@ -174,9 +236,12 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 new[] { expirationDateTime });
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { tenantId, resourceUserId });
+                new[] { nextAttemptAt });
 
             var index1 = runtimeEntityType.AddIndex(
+                new[] { tenantId, resourceUserId });
+
+            var index2 = runtimeEntityType.AddIndex(
                 new[] { tenantId, applicationId, ownerUserId, id });
 
             return runtimeEntityType;
