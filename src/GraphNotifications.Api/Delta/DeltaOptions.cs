@@ -22,6 +22,12 @@ internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, strin
         {
             // As AspNetCoreOData reads names: trimmed, case-insensitive, the $ of a system option optional.
             string name = rawName.Trim();
+            if (name.Length == 0)
+            {
+                // AspNetCoreOData throws on a nameless option when it reads $select; refused here as on every collection.
+                return (null, GraphError.BadRequest("The query string holds an option without a name."));
+            }
+
             string option = name.StartsWith('$') || !SystemOptions.Contains("$" + name, StringComparer.OrdinalIgnoreCase) ? name : "$" + name;
             if (!option.StartsWith('$'))
             {

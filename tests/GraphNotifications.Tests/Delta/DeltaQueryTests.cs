@@ -256,6 +256,7 @@ public abstract class DeltaQueryTests<TFactory>(TFactory service) : IClassFixtur
     [InlineData("$select=targetPolicy/platformTypes($top=1)")]
     [InlineData("$deltatoken=x&$skiptoken=y")]
     [InlineData("$deltatoken=x&$select=id")]
+    [InlineData("$select=id&=1")]
     public async Task Other_query_options_are_a_400(string query)
     {
         var user = service.Delegated("delta-u13", "delta-app-11");
