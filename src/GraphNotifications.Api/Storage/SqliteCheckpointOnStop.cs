@@ -5,10 +5,14 @@ namespace GraphNotifications.Api.Storage;
 /// <summary>
 /// After the server has drained its requests at shutdown, folds the SQLite write-ahead log into the database file
 /// and empties it. Every commit is already on disk (<see cref="SqliteDurability"/>); this leaves one self-contained
-/// file behind, for a backup or a copy taken while the service is down.
+/// file behind, for a backup or a copy taken while the service is down. It runs once: a host stopped by
+/// its owner (a test's <c>WebApplicationFactory</c>) is stopped again by <c>app.Run</c> returning, after its
+/// services are disposed, and that second stop has nothing left to do.
 /// </summary>
 internal sealed partial class SqliteCheckpointOnStop(IServiceScopeFactory scopes, ILogger<SqliteCheckpointOnStop> logger) : IHostedLifecycleService
 {
+    private int _stopped;
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -21,6 +25,11 @@ internal sealed partial class SqliteCheckpointOnStop(IServiceScopeFactory scopes
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             await using var scope = scopes.CreateAsyncScope();
