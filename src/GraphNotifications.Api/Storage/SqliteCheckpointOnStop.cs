@@ -6,12 +6,13 @@ namespace GraphNotifications.Api.Storage;
 /// After the server has drained its requests at shutdown, folds the SQLite write-ahead log into the database file
 /// and empties it. Every commit is already on disk (<see cref="SqliteDurability"/>); this leaves one self-contained
 /// file behind, for a backup or a copy taken while the service is down. It runs once: a host stopped by
-/// its owner (a test's <c>WebApplicationFactory</c>) is stopped again by <c>app.Run</c> returning, after its
-/// services are disposed, and that second stop has nothing left to do.
+/// its owner (a test's <c>WebApplicationFactory</c>) is also stopped by <c>app.Run</c> returning, possibly after its
+/// services are disposed; every stop awaits the one checkpoint the first stop started.
 /// </summary>
 internal sealed partial class SqliteCheckpointOnStop(IServiceScopeFactory scopes, ILogger<SqliteCheckpointOnStop> logger) : IHostedLifecycleService
 {
-    private int _stopped;
+    private readonly Lock _gate = new();
+    private Task? _checkpoint;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -23,13 +24,16 @@ internal sealed partial class SqliteCheckpointOnStop(IServiceScopeFactory scopes
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        lock (_gate)
         {
-            return;
+            return _checkpoint ??= CheckpointAsync(cancellationToken);
         }
+    }
 
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
