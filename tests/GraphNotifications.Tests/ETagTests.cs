@@ -47,6 +47,38 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         }
     }
 
+    [Theory]
+    [InlineData("groupName")]
+    [InlineData("payload/visualContent/title")]
+    [InlineData("id")]
+    public async Task A_select_keeps_every_notifications_ETag(string select)
+    {
+        var app = service.AppOnly("etag-app-select");
+        string user = "etag-user-select-" + Guid.NewGuid().ToString("N");
+        string first = await app.CreateAsync($"users/{user}/notifications");
+        string second = await app.CreateAsync($"users/{user}/notifications");
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"notifications/{second}", new JsonObject { ["groupName"] = "g" })).StatusCode);
+        var expected = new Dictionary<string, string> { [first] = "W/\"1\"", [second] = "W/\"2\"" };
+
+        foreach (string url in new[] { $"users/{user}/notifications?$select={select},id", $"notifications?$select={select},id&$filter=id eq '{first}' or id eq '{second}'" })
+        {
+            var items = (await app.ReadNotificationAsync(url))["value"]!.AsArray();
+            Assert.Equal(2, items.Count);
+            Assert.All(items, n => Assert.Equal(expected[n!["id"]!.GetValue<string>()], n["@odata.etag"]?.GetValue<string>()));
+        }
+
+        var selectedOnly = (await app.ReadNotificationAsync($"users/{user}/notifications?$select={select}"))["value"]!.AsArray();
+        Assert.Equal(["W/\"1\"", "W/\"2\""], selectedOnly.Select(n => n!["@odata.etag"]?.GetValue<string>()).Order(StringComparer.Ordinal));
+
+        foreach (string url in new[] { $"users/{user}/notifications/{second}?$select={select}", $"notifications('{second}')?$select={select}" })
+        {
+            var response = await app.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
+            Assert.Equal("W/\"2\"", (await response.ReadObjectAsync())["@odata.etag"]?.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task Every_update_changes_the_ETag_and_answers_the_new_one()
     {

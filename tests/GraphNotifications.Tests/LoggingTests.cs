@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using GraphNotifications.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,26 @@ public sealed class LoggingTests(ServiceFactory service) : IClassFixture<Service
         var during = sink.Entries.Where(e => e.Category.StartsWith("Microsoft.AspNetCore.Routing", StringComparison.Ordinal)
             && e.Scopes.TryGetValue("request-id", out var id) && Equals(id, requestId)).ToList();
         Assert.NotEmpty(during);
+    }
+
+    [Theory]
+    [InlineData("notifications('a'b')")]
+    [InlineData("notifications('unterminated)")]
+    [InlineData("users/someone/notifications('a'b')")]
+    public async Task A_malformed_key_is_the_clients_error_not_a_logged_service_failure(string url)
+    {
+        var sink = new CapturingLoggerProvider();
+        // No rule for this provider: appsettings.json's category levels decide what it receives, as in production.
+        using var logged = service.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddLogging(logging => logging.AddProvider(sink))));
+        var client = logged.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.AppOnly("logging-app-3"));
+
+        var response = await client.GetAsync(url);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{(int)response.StatusCode}");
+        Assert.NotNull((await response.ReadObjectAsync()).ErrorCode());
+        Assert.DoesNotContain(sink.Entries, e => e.Category.StartsWith("Microsoft.AspNetCore.OData", StringComparison.Ordinal));
     }
 
     public sealed record Entry(string Category, string Message, IReadOnlyDictionary<string, object?> Scopes);

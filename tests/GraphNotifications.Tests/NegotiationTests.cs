@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using GraphNotifications.Tests.Batch;
 using GraphNotifications.Tests.Contract;
 using GraphNotifications.Tests.Infrastructure;
 using Microsoft.OData;
@@ -370,6 +371,24 @@ public sealed class NegotiationTests(ServiceFactory service) : IClassFixture<Ser
         }
 
         Assert.Equal(0, await FeedSizeAsync(client, "negotiation-old"));
+    }
+
+    [Theory]
+    [InlineData("OData-MaxVersion", "3.0")]
+    [InlineData("OData-Version", "four")]
+    public async Task A_batch_sub_request_in_a_version_the_service_does_not_speak_is_the_same_400(string header, string version)
+    {
+        var (_, client) = await CreatedAsync();
+        string user = "negotiation-batch-" + Guid.NewGuid().ToString("N");
+
+        var responses = await client.BatchAsync(BatchRequests.Request("1", "POST", $"users/{user}/notifications", Bodies.Minimal(),
+            headers: new() { [header] = version }));
+
+        var answer = responses["1"];
+        Assert.Equal(400, answer.Status());
+        Assert.Equal("badRequest", answer.Body()["error"]!["code"]!.GetValue<string>());
+        Assert.Equal([header], answer.Body()["error"]!["details"]!.AsArray().Select(d => d!["target"]!.GetValue<string>()));
+        Assert.Equal(0, await FeedSizeAsync(client, user));
     }
 
     [Theory]

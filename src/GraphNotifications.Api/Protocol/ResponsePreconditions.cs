@@ -4,7 +4,6 @@ using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
-using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.OData;
 
 namespace GraphNotifications.Api.Protocol;
@@ -15,17 +14,18 @@ namespace GraphNotifications.Api.Protocol;
 /// <list type="bullet">
 /// <item>a <c>Prefer</c> header ODataLib cannot parse: the OData writer parses it for every response it writes,
 /// and its failure was a 400 after the notification had been stored;</item>
-/// <item>an <c>OData-MaxVersion</c> or <c>OData-Version</c> it cannot read (an empty one threw there: a 500);</item>
 /// <item>for an action that stores a notification from a body and answers with it: an <c>Accept</c> no output
 /// formatter can satisfy, which content negotiation found only after the store (a 406 that had stored).</item>
 /// </list>
+/// <c>OData-MaxVersion</c> and <c>OData-Version</c> are checked (and taken off) before routing, for every route and
+/// every <c>$batch</c> sub-request alike, by <see cref="ODataVersionGuard"/>.
 /// </summary>
 public sealed class ResponsePreconditions : IResourceFilter
 {
     public void OnResourceExecuting(ResourceExecutingContext context)
     {
         var http = context.HttpContext;
-        if ((UnreadablePrefer(http.Request) ?? UnreadableVersion(http.Request)) is { } problem)
+        if (UnreadablePrefer(http.Request) is { } problem)
         {
             context.Result = new GraphErrorResult(GraphError.BadRequest(problem));
         }
@@ -57,20 +57,6 @@ public sealed class ResponsePreconditions : IResourceFilter
         catch (ODataException ex)
         {
             return ex.Message;
-        }
-    }
-
-    /// <summary>Reads OData-MaxVersion and OData-Version as the OData writer will (an empty one throws there), or says why it cannot.</summary>
-    private static string? UnreadableVersion(HttpRequest request)
-    {
-        try
-        {
-            _ = request.GetODataVersion();
-            return null;
-        }
-        catch (Exception ex) when (ex is ODataException or ArgumentException)
-        {
-            return $"The OData-MaxVersion or OData-Version header cannot be read: send 4.0 or 4.01. {ex.Message}";
         }
     }
 

@@ -2,6 +2,7 @@ using GraphNotifications.Api.Resources;
 using Microsoft.AspNetCore.OData.Formatter;
 using Microsoft.AspNetCore.OData.Formatter.Serialization;
 using Microsoft.OData;
+using Microsoft.OData.Edm;
 
 namespace GraphNotifications.Api.Protocol;
 
@@ -9,7 +10,7 @@ namespace GraphNotifications.Api.Protocol;
 /// Writes <c>@odata.type</c> on every entity and complex value under minimal metadata too, as Graph's responses do
 /// (OData would leave it out where the type is the declared one). Under <c>odata.metadata=none</c> it stays out.
 /// It also writes each notification's <c>@odata.etag</c> from the store's version, which the contract does not
-/// show (see <see cref="NotificationETags"/>).
+/// show (see <see cref="NotificationETags"/>), under <c>$select</c> too (see <see cref="ProjectedETags"/>).
 /// </summary>
 public sealed class TypedResourceSerializer(IODataSerializerProvider serializerProvider) : ODataResourceSerializer(serializerProvider)
 {
@@ -24,8 +25,14 @@ public sealed class TypedResourceSerializer(IODataSerializerProvider serializerP
         return resource;
     }
 
-    public override string? CreateETag(ResourceContext resourceContext) =>
-        resourceContext.ResourceInstance is Notification { Version: > 0 } notification
-            ? NotificationETags.Format(notification.Version)
-            : base.CreateETag(resourceContext);
+    public override string? CreateETag(ResourceContext resourceContext) => resourceContext.ResourceInstance switch
+    {
+        Notification { Version: > 0 } notification => NotificationETags.Format(notification.Version),
+        // A $select projection (AspNetCoreOData rebuilds the instance from the selected properties, without the
+        // version): the key is always in it, and the version is looked up by the key.
+        _ when resourceContext.StructuredType is IEdmEntityType { Name: "notification" }
+            && resourceContext.EdmObject.TryGetPropertyValue("id", out object? id) =>
+            ProjectedETags.Find(resourceContext.Request?.HttpContext, id) ?? base.CreateETag(resourceContext),
+        _ => base.CreateETag(resourceContext),
+    };
 }

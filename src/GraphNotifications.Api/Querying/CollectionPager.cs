@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Protocol;
+using GraphNotifications.Api.Resources;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.AspNetCore.OData.Query;
@@ -114,6 +116,11 @@ public static class CollectionPager
         if (options.SelectExpand is null)
         {
             return items;
+        }
+
+        if (items is List<Notification> notifications)
+        {
+            ProjectedETags.Remember(request.HttpContext, notifications);
         }
 
         request.ODataFeature().SelectExpandClause = options.SelectExpand.SelectExpandClause;

@@ -155,64 +155,52 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     /// second writer gets <see cref="ChangeOutcome.PreconditionFailed"/>.
     /// </summary>
     /// <param name="apply">Applies the change to the tracked notification; it may run more than once.</param>
-    public async Task<NotificationChange> UpdateAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch,
-        Action<Notification> apply, CancellationToken cancellationToken)
-    {
-        try
+    public Task<NotificationChange> UpdateAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch,
+        Action<Notification> apply, CancellationToken cancellationToken) =>
+        ChangeAsync(scope, notificationId, ifMatch, FeedChangeType.Updated, null, (notification, now, _) =>
         {
-            for (int attempt = 1; ; attempt++)
+            apply(notification);
+            var problems = new List<GraphErrorDetail>();
+            NotificationRules.Check(notification, now, problems);
+            if (problems.Count > 0)
             {
-                DateTimeOffset now = clock.GetUtcNow();
-                var notification = await Addressed(scope, notificationId, now).FirstOrDefaultAsync(cancellationToken);
-                if (notification is null)
-                {
-                    return new(ChangeOutcome.NotFound);
-                }
-
-                if (ifMatch is not null && !ifMatch.Matches(notification.Version))
-                {
-                    return new(ChangeOutcome.PreconditionFailed);
-                }
-
-                apply(notification);
-                var problems = new List<GraphErrorDetail>();
-                NotificationRules.Check(notification, now, problems);
-                if (problems.Count > 0)
-                {
-                    return new(ChangeOutcome.Invalid, Problems: problems);
-                }
-
-                // As at creation: kept in UTC, and null means Graph's maximum (from now).
-                notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
-                notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
-                notification.Version++;
-                try
-                {
-                    await ChangeLogCommit.SaveAsync(db,
-                        ct => db.AppendToEveryFeedAsync(notificationId, FeedChangeType.Updated, null, now, ct), cancellationToken);
-                    return new(ChangeOutcome.Done, notification);
-                }
-                catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-                {
-                    db.ChangeTracker.Clear();
-                }
-                catch (DbUpdateConcurrencyException)
-                {
-                    return new(ChangeOutcome.Conflict);
-                }
+                return Task.FromResult<NotificationChange?>(new(ChangeOutcome.Invalid, Problems: problems));
             }
-        }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
-    }
+
+            // As at creation: kept in UTC, and null means Graph's maximum (from now).
+            notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
+            notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
+            notification.Version++;
+            return Task.FromResult<NotificationChange?>(null);
+        }, cancellationToken);
 
     /// <summary>
     /// Deletes a notification, and with it every link to it (every feed it was in). Conditional on the version
     /// read, as <see cref="UpdateAsync"/> is.
     /// </summary>
-    public async Task<NotificationChange> DeleteAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch, CancellationToken cancellationToken)
+    public Task<NotificationChange> DeleteAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
+        ChangeAsync(scope, notificationId, ifMatch, FeedChangeType.Deleted, RemovedReason.Deleted, async (notification, _, ct) =>
+        {
+            // A relational store deletes the links by the foreign key's ON DELETE CASCADE, in the same statement;
+            // the in-memory store has no foreign keys, and EF Core cascades only to the links it tracks.
+            if (!db.Database.IsRelational())
+            {
+                await db.Links.Where(l => l.NotificationId == notificationId).LoadAsync(ct);
+            }
+
+            db.Notifications.Remove(notification);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// The read–check–write loop an update and a delete share: reads the notification as the scope addresses it,
+    /// checks <paramref name="ifMatch"/>, lets <paramref name="stage"/> stage the change (or answer instead), and
+    /// saves it with the change logged to every feed it is in. The save is conditional on the version read; on a
+    /// conflict everything is read and staged again, up to <see cref="MaxAttempts"/> times.
+    /// </summary>
+    private async Task<NotificationChange> ChangeAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch,
+        FeedChangeType changeType, RemovedReason? reason,
+        Func<Notification, DateTimeOffset, CancellationToken, Task<NotificationChange?>> stage, CancellationToken cancellationToken)
     {
         try
         {
@@ -230,19 +218,17 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                     return new(ChangeOutcome.PreconditionFailed);
                 }
 
-                // A relational store deletes the links by the foreign key's ON DELETE CASCADE, in the same statement;
-                // the in-memory store has no foreign keys, and EF Core cascades only to the links it tracks.
-                if (!db.Database.IsRelational())
+                if (await stage(notification, now, cancellationToken) is { } answer)
                 {
-                    await db.Links.Where(l => l.NotificationId == notificationId).LoadAsync(cancellationToken);
+                    return answer;
                 }
 
-                db.Notifications.Remove(notification);
                 try
                 {
-                    // The feeds are read under the append lock, so a link made meanwhile cannot be cascaded away unlogged.
+                    // The feeds are read under the append lock, so a link made meanwhile cannot be changed (or
+                    // cascaded away) unlogged.
                     await ChangeLogCommit.SaveAsync(db,
-                        ct => db.AppendToEveryFeedAsync(notificationId, FeedChangeType.Deleted, RemovedReason.Deleted, now, ct), cancellationToken);
+                        ct => db.AppendToEveryFeedAsync(notificationId, changeType, reason, now, ct), cancellationToken);
                     return new(ChangeOutcome.Done, notification);
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)

@@ -5,10 +5,15 @@ namespace GraphNotifications.Api.Storage;
 /// <summary>
 /// After the server has drained its requests at shutdown, folds the SQLite write-ahead log into the database file
 /// and empties it. Every commit is already on disk (<see cref="SqliteDurability"/>); this leaves one self-contained
-/// file behind, for a backup or a copy taken while the service is down.
+/// file behind, for a backup or a copy taken while the service is down. It runs once: a host stopped by
+/// its owner (a test's <c>WebApplicationFactory</c>) is also stopped by <c>app.Run</c> returning, possibly after its
+/// services are disposed; every stop awaits the one checkpoint the first stop started.
 /// </summary>
 internal sealed partial class SqliteCheckpointOnStop(IServiceScopeFactory scopes, ILogger<SqliteCheckpointOnStop> logger) : IHostedLifecycleService
 {
+    private readonly Lock _gate = new();
+    private Task? _checkpoint;
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -19,7 +24,15 @@ internal sealed partial class SqliteCheckpointOnStop(IServiceScopeFactory scopes
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _checkpoint ??= CheckpointAsync(cancellationToken);
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         try
         {

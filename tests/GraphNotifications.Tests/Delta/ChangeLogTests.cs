@@ -144,22 +144,15 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         Assert.Single(await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, 1, CancellationToken.None));
     }
 
-    private static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
+    private static JsonObject Reference(string id) => StoreAccess.NotificationReference(id);
 
-    private async Task<List<ChangeLogEntry>> EntriesAsync(string appId)
-    {
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        return await db.ChangeLog.AsNoTracking().Where(e => e.AppId == appId).OrderBy(e => e.Sequence).ToListAsync();
-    }
+    private Task<List<ChangeLogEntry>> EntriesAsync(string appId) => service.ChangeLogOfAsync(appId);
 
     /// <summary>Moves a notification's expiry into the past in the store, as if its time had come.</summary>
-    private async Task ExpireAsync(string id)
+    private Task ExpireAsync(string id) => service.InStoreAsync(async db =>
     {
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var notification = await db.Notifications.SingleAsync(n => n.Id == id);
         notification.ExpirationDateTime = DateTimeOffset.UtcNow.AddMinutes(-1);
-        await db.SaveChangesAsync();
-    }
+        return await db.SaveChangesAsync();
+    });
 }

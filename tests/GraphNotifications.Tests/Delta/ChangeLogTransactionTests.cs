@@ -68,19 +68,12 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
         while (!done);
         await writing;
 
-        await using var check = service.Services.CreateAsyncScope();
-        var all = await check.ServiceProvider.GetRequiredService<NotificationsDbContext>().ChangeLog.AsNoTracking()
-            .Where(e => e.AppId == "changelog-order-app").Select(e => e.Sequence).OrderBy(s => s).ToListAsync();
+        var all = (await service.ChangeLogOfAsync("changelog-order-app")).Select(e => e.Sequence).ToList();
         Assert.Equal(40, all.Count);
         Assert.Equal(all, seen.Where(e => e.AppId == "changelog-order-app").Select(e => e.Sequence));
     }
 
-    private static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
+    private static JsonObject Reference(string id) => StoreAccess.NotificationReference(id);
 
-    private async Task<int> EntryCountAsync()
-    {
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        return await db.ChangeLog.CountAsync(e => e.AppId == "changelog-tx-app");
-    }
+    private async Task<int> EntryCountAsync() => (await service.ChangeLogOfAsync("changelog-tx-app")).Count;
 }

@@ -68,21 +68,14 @@ public abstract class StoreServiceFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Reads (or writes) the store directly, beside the service.</summary>
-    public async Task<T> InStoreAsync<T>(Func<NotificationsDbContext, Task<T>> action)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<NotificationsDbContext>());
-    }
-
     /// <summary>One sweep of the service's expiry sweeper, as its background loop runs it.</summary>
     public Task<int> SweepAsync() => Services.GetRequiredService<ExpirySweeper>().SweepOnceAsync(CancellationToken.None);
 
     public Task<bool> RowExistsAsync(string notificationId) =>
-        InStoreAsync(db => db.Notifications.AsNoTracking().AnyAsync(n => n.Id == notificationId));
+        this.InStoreAsync(db => db.Notifications.AsNoTracking().AnyAsync(n => n.Id == notificationId));
 
     public Task<int> LinkCountAsync(string notificationId) =>
-        InStoreAsync(db => db.Links.AsNoTracking().CountAsync(l => l.NotificationId == notificationId));
+        this.InStoreAsync(db => db.Links.AsNoTracking().CountAsync(l => l.NotificationId == notificationId));
 
     protected override void Dispose(bool disposing)
     {

@@ -58,17 +58,7 @@ public sealed class PostgresReadOnlyTests : IClassFixture<PostgresTestDatabase>
             SetReadOnly(false);
         }
 
-        HttpResponseMessage resumed = null!;
-        for (int attempt = 0; attempt < Attempts; attempt++)
-        {
-            resumed = await client.PostAsync("me/notifications", Bodies.Minimal("after"));
-            if (resumed.StatusCode != HttpStatusCode.ServiceUnavailable)
-            {
-                break;
-            }
-
-            await Task.Delay(Poll);
-        }
+        var resumed = await client.PostOnceWritableAsync(Bodies.Minimal("after"), Attempts);
 
         await service.AssertStatusAsync(HttpStatusCode.Created, resumed);
         stored.Add((await resumed.ReadObjectAsync())["id"]!.GetValue<string>());

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using GraphNotifications.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using OsProcess = System.Diagnostics.Process;
 
 namespace GraphNotifications.Tests.Process;
@@ -17,7 +15,6 @@ public sealed class ReadOnlyStoreTests
 {
     private const string App = "readonly-app", User = "readonly-user";
     private const int Attempts = 100;
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     [SkippableFact(Timeout = ServiceProcessCollection.TestTimeout)]
     public async Task A_store_made_read_only_answers_writes_503_serves_reads_and_takes_writes_again_when_writable()
@@ -49,17 +46,7 @@ public sealed class ReadOnlyStoreTests
             Assert.Null(Chattr("-i", files));
         }
 
-        HttpResponseMessage resumed = null!;
-        for (int attempt = 0; attempt < Attempts; attempt++)
-        {
-            resumed = await client.PostAsync("me/notifications", Bodies.Minimal("after"));
-            if (resumed.StatusCode != HttpStatusCode.ServiceUnavailable)
-            {
-                break;
-            }
-
-            await Task.Delay(Poll);
-        }
+        var resumed = await client.PostOnceWritableAsync(Bodies.Minimal("after"), Attempts);
 
         await service.AssertStatusAsync(HttpStatusCode.Created, resumed);
         stored.Add((await resumed.ReadObjectAsync())["id"]!.GetValue<string>());
@@ -97,12 +84,5 @@ public sealed class ReadOnlyStoreTests
         }
     }
 
-    private static string IntegrityCheck(string path)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA integrity_check";
-        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
-    }
+    private static string IntegrityCheck(string path) => ServiceProcessAssertions.SqliteScalar(path, "PRAGMA integrity_check");
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using GraphNotifications.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
 
 namespace GraphNotifications.Tests.Process;
 
@@ -62,5 +65,36 @@ internal static class ServiceProcessAssertions
             Assert.True(waited < TimeSpan.FromSeconds(10), $"The service did not write \"{text}\".{Environment.NewLine}{service.Output}");
             await Task.Delay(TimeSpan.FromMilliseconds(50));
         }
+    }
+
+    /// <summary>
+    /// Posts <paramref name="body"/> to the caller's feed until the store takes it (an answer other than 503), every
+    /// 100 ms for up to <paramref name="attempts"/> tries; the last answer.
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostOnceWritableAsync(this HttpClient client, JsonNode body, int attempts)
+    {
+        HttpResponseMessage response = null!;
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            response = await client.PostAsync("me/notifications", body);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        return response;
+    }
+
+    /// <summary>One value SQLite answers for <paramref name="sql"/> on the file, read outside the service.</summary>
+    public static string SqliteScalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
     }
 }

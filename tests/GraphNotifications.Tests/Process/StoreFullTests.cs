@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using GraphNotifications.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace GraphNotifications.Tests.Process;
 
@@ -64,17 +63,7 @@ public sealed class StoreFullTests
 
         // Space returns: the quota is raised, and writes succeed again without a restart.
         await File.WriteAllTextAsync(settings, """{"Storage": {"Sqlite": {}}}""");
-        HttpResponseMessage resumed = null!;
-        for (int attempt = 0; attempt < Attempts; attempt++)
-        {
-            resumed = await client.PostAsync("me/notifications", Large("after"));
-            if (resumed.StatusCode != HttpStatusCode.ServiceUnavailable)
-            {
-                break;
-            }
-
-            await Task.Delay(Poll);
-        }
+        var resumed = await client.PostOnceWritableAsync(Large("after"), Attempts);
 
         await service.AssertStatusAsync(HttpStatusCode.Created, resumed);
         stored.Add((await resumed.ReadObjectAsync())["id"]!.GetValue<string>());
@@ -103,12 +92,5 @@ public sealed class StoreFullTests
 
     private static string IntegrityCheck(string path) => Scalar(path, "PRAGMA integrity_check");
 
-    private static string Scalar(string path, string sql)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
-    }
+    private static string Scalar(string path, string sql) => ServiceProcessAssertions.SqliteScalar(path, sql);
 }

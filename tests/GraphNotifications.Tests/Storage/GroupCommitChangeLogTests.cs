@@ -74,10 +74,6 @@ public sealed class GroupCommitChangeLogTests(SqliteStoreFactory service) : ICla
         });
     }
 
-    private async Task<List<ChangeLogEntry>> EntriesAsync(System.Linq.Expressions.Expression<Func<ChangeLogEntry, bool>> which)
-    {
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        return await db.ChangeLog.AsNoTracking().Where(e => e.AppId == AppId).Where(which).ToListAsync();
-    }
+    private Task<List<ChangeLogEntry>> EntriesAsync(System.Linq.Expressions.Expression<Func<ChangeLogEntry, bool>> which) =>
+        service.ChangeLogOfAsync(AppId, which);
 }

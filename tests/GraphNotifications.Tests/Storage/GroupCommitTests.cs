@@ -28,9 +28,7 @@ public sealed class GroupCommitTests(SqliteStoreFactory service) : IClassFixture
         await first;
         await last;
         await Assert.ThrowsAsync<DbUpdateException>(() => duplicate);
-        await using var scope = service.Services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        Assert.Equal(3, await store.Notifications.CountAsync(n => n.Id == taken || fresh.Contains(n.Id)));
+        Assert.Equal(3, await service.InStoreAsync(db => db.Notifications.CountAsync(n => n.Id == taken || fresh.Contains(n.Id))));
     }
 
     [Fact]

@@ -32,9 +32,7 @@ public sealed class PostgresIdempotencyTests(PostgresServiceFactory service) : I
         }
 
         Assert.Single(ids);
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        Assert.Equal(1, await db.Notifications.CountAsync(n => EF.Property<string>(n, StorageColumns.AppId) == "pg-idem-app"));
+        Assert.Equal(1, await service.InStoreAsync(db => db.Notifications.CountAsync(n => EF.Property<string>(n, StorageColumns.AppId) == "pg-idem-app")));
         foreach (var client in clients)
         {
             var retry = await PostWithKeyAsync(client, body, "pg-key");

@@ -268,11 +268,7 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
         new(notification.AsObject().Where(p => p.Key != "@odata.context").OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
 
-    private async Task<T> InStoreAsync<T>(Func<NotificationsDbContext, Task<T>> action)
-    {
-        await using var scope = _service.Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<NotificationsDbContext>());
-    }
+    private Task<T> InStoreAsync<T>(Func<NotificationsDbContext, Task<T>> action) => _service.InStoreAsync(action);
 }
 
 /// <summary>The store tests on SQLite, in a temporary file.</summary>
