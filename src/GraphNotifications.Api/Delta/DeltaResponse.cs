@@ -68,7 +68,15 @@ internal static class DeltaResponse
             return new GraphErrorResult(new GraphError(status, GraphErrorCodes.ForStatus(status), GraphErrorCodes.DefaultMessage(status)));
         }
 
-        var written = JsonNode.Parse(buffer.ToArray())!.AsObject();
+        // Accept: text/* lets MVC's plain JSON formatter (text/json) write the items as a bare array: not a page.
+        if (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            || JsonNode.Parse(buffer.ToArray()) is not JsonObject written)
+        {
+            http.Response.ContentType = null;
+            return new GraphErrorResult(new GraphError(StatusCodes.Status406NotAcceptable, GraphErrorCodes.ForStatus(StatusCodes.Status406NotAcceptable),
+                "A delta page is written as application/json (OData JSON); the Accept header asks for another format."));
+        }
+
         var values = written["value"]!.AsArray();
         var entities = new Queue<JsonNode?>(values.Select(v => v?.DeepClone()));
         var value = new JsonArray();

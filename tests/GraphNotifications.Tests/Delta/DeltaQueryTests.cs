@@ -266,4 +266,19 @@ public abstract class DeltaQueryTests<TFactory>(TFactory service) : IClassFixtur
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("badRequest", (await response.ReadObjectAsync()).ErrorCode());
     }
+    [SkippableTheory]
+    [InlineData("text/*")]
+    [InlineData("text/json")]
+    public async Task A_format_other_than_OData_JSON_is_a_406_not_a_bare_array(string accept)
+    {
+        var user = service.Delegated("delta-u16", "delta-app-14");
+        await user.CreateAsync("me/notifications");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "me/notifications/delta");
+        request.Headers.Accept.ParseAdd(accept);
+
+        var response = await user.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.Equal("notAcceptable", (await response.ReadObjectAsync()).ErrorCode());
+    }
 }
