@@ -31,7 +31,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
             string example = Path.Combine(workDirectory, "seed-example.json");
             await File.WriteAllTextAsync(example, SeedExample.Corrected(DateTimeOffset.UtcNow.AddDays(7)), cancellationToken);
             var starts = await ColdStartsAsync(service, baseline, empty, example, cancellationToken);
-            return new RunResults([], starts, [], TimeSpan.Zero, 0, "not compared (--cold-only)", []);
+            return new RunResults([], starts, [], TimeSpan.Zero, 0, "not compared (--cold-only)", [], Delivery: null);
         }
 
         string template = Path.Combine(workDirectory, "template.db");
