@@ -320,6 +320,8 @@ public sealed class NegotiationTests(ServiceFactory service) : IClassFixture<Ser
     [InlineData("text/html")]
     [InlineData("application/json;odata.metadata=everything")]
     [InlineData("application/json;foo=bar")]
+    [InlineData("text/json")]
+    [InlineData("text/*")]
     [InlineData("application/json;charset=utf-16")]
     public async Task An_Accept_the_service_cannot_answer_is_a_406(string accept)
     {

@@ -3,6 +3,7 @@ using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Routing;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.OData;
 using Microsoft.AspNetCore.OData.Formatter.Serialization;
 
@@ -34,6 +35,9 @@ public static class ODataExtensions
                 mvc.Filters.Add<GraphErrorResultFilter>();
                 mvc.Filters.Add<NotificationETagFilter>();
                 mvc.ReturnHttpNotAcceptable = true;
+                // Every answer is OData JSON or a Graph error. MVC's own JSON formatter would answer Accept: text/json
+                // (or text/*) with the CLR objects as they are stored: a bare array, the store's columns, no annotations.
+                mvc.OutputFormatters.RemoveType<SystemTextJsonOutputFormatter>();
             })
             .AddOData(odata =>
             {
