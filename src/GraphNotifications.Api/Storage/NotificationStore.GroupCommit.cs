@@ -26,7 +26,7 @@ public sealed partial class NotificationStore
         if (userId is not null)
         {
             context.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks));
-            context.AppendChange(app, userId, notification.Id, FeedChangeType.Created, null, now);
+            context.AppendChange(app, userId, notification.Id, notification.TargetHostName, FeedChangeType.Created, null, now);
         }
 
         return entry;

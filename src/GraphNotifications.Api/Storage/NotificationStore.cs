@@ -72,10 +72,10 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     /// </summary>
     public async Task<bool> LinkAsync(AppScope app, string userId, string notificationId, CancellationToken cancellationToken)
     {
-        var createdAt = await OwnedBy(app).Where(n => n.Id == notificationId)
-            .Select(n => (long?)n.CreatedAt)
+        var found = await OwnedBy(app).Where(n => n.Id == notificationId)
+            .Select(n => new { n.CreatedAt, n.TargetHostName })
             .FirstOrDefaultAsync(cancellationToken);
-        if (createdAt is null)
+        if (found is null)
         {
             return false;
         }
@@ -85,11 +85,11 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
             return true;
         }
 
-        db.Links.Add(NewLink(app, userId, notificationId, createdAt.Value));
+        db.Links.Add(NewLink(app, userId, notificationId, found.CreatedAt));
         try
         {
             await SaveWithChangeAsync(
-                () => db.AppendChange(app, userId, notificationId, FeedChangeType.Created, null, clock.GetUtcNow()), cancellationToken);
+                () => db.AppendChange(app, userId, notificationId, found.TargetHostName, FeedChangeType.Created, null, clock.GetUtcNow()), cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -126,12 +126,14 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
             return false;
         }
 
+        // For the change-log entry: a webhook filtered on targetHostName hears of dismissals too.
+        string? targetHostName = await db.Notifications.Where(n => n.Id == notificationId).Select(n => n.TargetHostName).FirstOrDefaultAsync(cancellationToken);
         db.Links.Remove(link);
         try
         {
             // Dismissed from this feed only: Graph's "changed", the notification lives on and may be linked again.
             await SaveWithChangeAsync(
-                () => db.AppendChange(app, userId, notificationId, FeedChangeType.Deleted, RemovedReason.Changed, clock.GetUtcNow()),
+                () => db.AppendChange(app, userId, notificationId, targetHostName, FeedChangeType.Deleted, RemovedReason.Changed, clock.GetUtcNow()),
                 cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -228,7 +230,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                     // The feeds are read under the append lock, so a link made meanwhile cannot be changed (or
                     // cascaded away) unlogged.
                     await ChangeLogCommit.SaveAsync(db,
-                        ct => db.AppendToEveryFeedAsync(notificationId, changeType, reason, now, ct), cancellationToken);
+                        ct => db.AppendToEveryFeedAsync(notification, changeType, reason, now, ct), cancellationToken);
                     return new(ChangeOutcome.Done, notification);
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
@@ -268,9 +270,10 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                 var ids = batch.Select(n => n.Id).ToList();
                 // Tracked, so that EF Core deletes them with their notifications (the in-memory store has no cascade).
                 var links = await db.Links.Where(l => ids.Contains(l.NotificationId)).ToListAsync(ct);
+                var hosts = batch.ToDictionary(n => n.Id, n => n.TargetHostName, StringComparer.Ordinal);
                 foreach (var link in links)
                 {
-                    db.AppendChange(new AppScope(link.TenantId, link.AppId), link.UserId, link.NotificationId,
+                    db.AppendChange(new AppScope(link.TenantId, link.AppId), link.UserId, link.NotificationId, hosts[link.NotificationId],
                         FeedChangeType.Deleted, RemovedReason.Deleted, now);
                 }
 
