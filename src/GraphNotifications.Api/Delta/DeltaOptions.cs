@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Querying;
 
 namespace GraphNotifications.Api.Delta;
 
@@ -9,9 +10,6 @@ namespace GraphNotifications.Api.Delta;
 /// </summary>
 internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, string? Select)
 {
-    private static readonly string[] SystemOptions =
-        ["$orderby", "$filter", "$top", "$skip", "$count", "$expand", "$select", "$format", "$skiptoken", "$deltatoken", "$search", "$compute", "$apply"];
-
     public bool IsFirstCall => SkipToken is null && DeltaToken is null;
 
     public static (DeltaOptions? Options, GraphError? Error) Read(HttpRequest request)
@@ -20,15 +18,13 @@ internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, strin
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (rawName, values) in request.Query)
         {
-            // As AspNetCoreOData reads names: trimmed, case-insensitive, the $ of a system option optional.
-            string name = rawName.Trim();
-            if (name.Length == 0)
+            string option = QueryOptionName.Of(rawName);
+            if (option.Length == 0)
             {
                 // AspNetCoreOData throws on a nameless option when it reads $select; refused here as on every collection.
                 return (null, GraphError.BadRequest("The query string holds an option without a name."));
             }
 
-            string option = name.StartsWith('$') || !SystemOptions.Contains("$" + name, StringComparer.OrdinalIgnoreCase) ? name : "$" + name;
             if (!option.StartsWith('$'))
             {
                 continue;

@@ -13,10 +13,6 @@ namespace GraphNotifications.Api.Querying;
 /// </summary>
 public static class QueryOptionsCheck
 {
-    /// <summary>The system options AspNetCoreOData also reads without their <c>$</c> (OData 4.01's optional prefix).</summary>
-    private static readonly string[] SystemOptions =
-        ["$orderby", "$filter", "$top", "$skip", "$count", "$expand", "$select", "$format", "$skiptoken", "$deltatoken", "$search", "$compute", "$apply"];
-
     public static GraphError? Check<T>(HttpRequest request, ODataQueryOptions<T> options)
     {
         if (CheckNames(request) is { } refused)
@@ -129,13 +125,12 @@ public static class QueryOptionsCheck
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (rawName, values) in request.Query)
         {
-            string name = rawName.Trim();
-            if (name.Length == 0)
+            string option = QueryOptionName.Of(rawName);
+            if (option.Length == 0)
             {
                 return GraphError.BadRequest("The query string holds an option without a name.");
             }
 
-            string option = name.StartsWith('$') || !SystemOptions.Contains("$" + name, StringComparer.OrdinalIgnoreCase) ? name : "$" + name;
             if (!option.StartsWith('$') && !option.StartsWith('@'))
             {
                 continue;
