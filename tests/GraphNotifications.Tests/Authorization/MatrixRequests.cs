@@ -83,6 +83,8 @@ public static class MatrixRequests
 
         ["GET /me?$expand=notifications"] = Me("GET", (_, _) => "me?$expand=notifications", MatrixEffect.Read),
         ["GET /users/{user}?$expand=notifications"] = new("GET", (ids, _) => $"users/{ids.User}?$expand=notifications", MatrixEffect.Read),
+        // The users collection lists the users an app has notified; expanded, it shows whether the notification is seen.
+        ["GET /users?$expand=notifications"] = new("GET", (_, _) => "users?$expand=notifications", MatrixEffect.Read),
     });
 
     public static string UrlOf(string notificationId) => $"{Root}notifications('{notificationId}')";
