@@ -171,6 +171,72 @@ public sealed class LimitsTests(ServiceFactory service) : IClassFixture<ServiceF
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5).Append(HttpStatusCode.TooManyRequests), statuses);
     }
 
+    [Fact]
+    public async Task An_app_past_its_rate_in_one_tenant_does_not_slow_the_same_app_in_another()
+    {
+        using var limited = service.WithWebHostBuilder(host => host.UseSetting("Limits:PermitsPerApp", "2"));
+        HttpClient Client(string tenant)
+        {
+            var client = limited.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+            client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.AppOnly("rate-app-3", tweak: TestTokens.InTenant(tenant)));
+            return client;
+        }
+
+        var busy = Client("rate-tenant-a");
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 3; i++)
+        {
+            statuses.Add((await busy.GetAsync("notifications")).StatusCode);
+        }
+
+        // A multi-tenant app has one app id in every tenant: each tenant's use of it has its own budget.
+        var elsewhere = await Client("rate-tenant-b").GetAsync("notifications");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_without_a_token_are_limited_too_and_answered_429_before_401()
+    {
+        using var limited = service.WithWebHostBuilder(host => host.UseSetting("Limits:PermitsPerUser", "2"));
+        var anonymous = limited.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 3; i++)
+        {
+            statuses.Add((await anonymous.GetAsync("me/notifications")).StatusCode);
+        }
+
+        var rejected = await anonymous.GetAsync("me/notifications");
+
+        // Without a token a client is counted by its address, so guessing tokens costs permits like any request.
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
+        Assert.True(rejected.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("tooManyRequests", (await rejected.ReadObjectAsync()).ErrorCode());
+    }
+
+    [Theory]
+    [InlineData(32, false)]
+    [InlineData(33, true)]
+    public async Task JSON_nested_deeper_than_32_levels_is_refused_as_such(int levels, bool tooDeep)
+    {
+        var client = service.Delegated("limits-depth", "limits-app");
+        // The notification object is level 1; a dynamic property of arrays nested inside it makes up the rest.
+        string deep = new string('[', levels - 1) + new string(']', levels - 1);
+        string minimal = Bodies.Minimal().ToJsonString();
+        string body = minimal[..minimal.LastIndexOf('}')] + ",\"deep\":" + deep + "}";
+
+        var response = await client.PostAsync("me/notifications", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        // Either way a 400 (a dynamic property must be a primitive), but only past the limit is the depth the reason.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await response.ReadObjectAsync();
+        Assert.Equal(tooDeep, error.ErrorMessage().Contains("depth of 32", StringComparison.Ordinal));
+        Assert.Equal(tooDeep ? [] : ["deep"], error.ErrorTargets());
+        Assert.Equal(0, await FeedSizeAsync(client));
+    }
+
     private static ByteArrayContent Compressed(string json, string encoding)
     {
         using var buffer = new MemoryStream();
