@@ -41,6 +41,9 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
         { "extra={\"nested\":true}", "extra", "invalidValue" },
         { "extra=[1,2]", "extra", "invalidValue" },
         { "bad-name=1", "bad-name", "invalidValue" },
+        // A bind (deep insert's link) is refused, not dropped: a 201 would claim a link that was never made.
+        { "users@odata.bind=[\"users('someone')\"]", "users@odata.bind", "invalidValue" },
+        { "owner@bind=\"users('someone')\"", "owner@bind", "invalidValue" },
     };
 
     [Theory]
@@ -121,6 +124,23 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("unsupportedMediaType", (await response.ReadObjectAsync()).ErrorCode());
+    }
+
+    [Fact]
+    public async Task A_bind_on_a_patch_is_a_400_that_changes_nothing()
+    {
+        var client = service.Delegated("validation-bind-patch", "validation-app");
+        string id = await client.CreateAsync(Feed);
+
+        var response = await client.PatchAsync($"{Feed}/{id}", new JsonObject
+        {
+            ["groupName"] = "bound",
+            ["users@odata.bind"] = new JsonArray("users('someone')"),
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["users@odata.bind"], (await response.ReadObjectAsync()).ErrorTargets());
+        Assert.Null((await client.ReadNotificationAsync($"{Feed}/{id}"))["groupName"]);
     }
 
     private static JsonObject Apply(JsonObject body, string change)

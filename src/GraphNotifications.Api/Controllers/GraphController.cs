@@ -50,18 +50,19 @@ public abstract class GraphController : ODataController
     }
 
     /// <summary>
-    /// PATCH of a notification the scope addresses: the delta merged into it under the request's <c>If-Match</c>.
+    /// PATCH of a notification the scope addresses: the delta merged into it under the request's <c>If-Match</c> and
+    /// <c>If-None-Match</c>.
     /// 204, or what the request's <c>return</c> preference asks for (<see cref="NotificationAnswers.Updated"/>); the new ETag either way.
     /// </summary>
     protected async Task<IActionResult> UpdateNotificationAsync(NotificationStore store, NotificationScope scope, string notificationId,
         Delta<Notification> delta, CancellationToken cancellationToken)
     {
-        if (!NotificationETags.TryParse(Request.Headers.IfMatch, out var ifMatch))
+        if (!EntityTagPreconditions.TryRead(Request, out var preconditions, out string? malformed))
         {
-            return Error(MalformedIfMatch());
+            return Error(EntityTagPreconditions.Malformed(malformed!));
         }
 
-        var change = await store.UpdateAsync(scope, notificationId, ifMatch, notification => delta.Patch(notification), cancellationToken);
+        var change = await store.UpdateAsync(scope, notificationId, preconditions, notification => delta.Patch(notification), cancellationToken);
         if (change.Outcome != ChangeOutcome.Done)
         {
             return Error(ChangeFailed(change, notificationId));
@@ -70,29 +71,24 @@ public abstract class GraphController : ODataController
         return NotificationAnswers.Updated(Request, change.Notification!);
     }
 
-    /// <summary>DELETE of a notification the scope addresses, under the request's <c>If-Match</c>: 204.</summary>
+    /// <summary>DELETE of a notification the scope addresses, under the request's <c>If-Match</c> and <c>If-None-Match</c>: 204.</summary>
     protected async Task<IActionResult> DeleteNotificationAsync(NotificationStore store, NotificationScope scope, string notificationId,
         CancellationToken cancellationToken)
     {
-        if (!NotificationETags.TryParse(Request.Headers.IfMatch, out var ifMatch))
+        if (!EntityTagPreconditions.TryRead(Request, out var preconditions, out string? malformed))
         {
-            return Error(MalformedIfMatch());
+            return Error(EntityTagPreconditions.Malformed(malformed!));
         }
 
-        var change = await store.DeleteAsync(scope, notificationId, ifMatch, cancellationToken);
+        var change = await store.DeleteAsync(scope, notificationId, preconditions, cancellationToken);
         return change.Outcome == ChangeOutcome.Done ? NoContent() : Error(ChangeFailed(change, notificationId));
     }
 
     private static GraphError ChangeFailed(NotificationChange change, string notificationId) => change.Outcome switch
     {
         ChangeOutcome.NotFound => GraphError.NotificationNotFound(notificationId),
-        ChangeOutcome.PreconditionFailed => GraphError.PreconditionFailed(
-            "The notification has changed: If-Match does not name its current ETag. Read it again and retry with the ETag it has now."),
+        ChangeOutcome.PreconditionFailed => EntityTagPreconditions.Unmet(change.FailedPrecondition),
         ChangeOutcome.Invalid => GraphError.InvalidBody(change.Problems!),
         _ => GraphError.Conflict("The notification is being changed by other requests at the same time; retry."),
     };
-
-    private static GraphError MalformedIfMatch() => GraphError.BadRequest(
-        "If-Match must be * or a list of entity tags as the service sends them in ETag and @odata.etag, such as W/\"3\".",
-        [new GraphErrorDetail(GraphErrorCodes.InvalidValue, "Not a list of entity tags.", "If-Match")]);
 }

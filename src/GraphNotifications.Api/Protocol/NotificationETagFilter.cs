@@ -1,12 +1,15 @@
+using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Resources;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Net.Http.Headers;
 
 namespace GraphNotifications.Api.Protocol;
 
 /// <summary>
-/// Every answer that is one notification carries its <c>ETag</c> header, and a <c>GET</c> whose
-/// <c>If-None-Match</c> names the current tag (or <c>*</c>) is a <c>304 Not Modified</c> without a body. Working on
+/// Every answer that is one notification carries its <c>ETag</c> header. A <c>GET</c> whose <c>If-Match</c> does not
+/// name the current tag is a <c>412</c>; one whose <c>If-None-Match</c> names it (or is <c>*</c>) is a
+/// <c>304 Not Modified</c> without a body. Working on
 /// the action's result keeps this out of every action that returns a notification.
 /// </summary>
 public sealed class NotificationETagFilter : IResultFilter
@@ -21,9 +24,23 @@ public sealed class NotificationETagFilter : IResultFilter
 
         var http = context.HttpContext;
         http.Response.Headers.ETag = NotificationETags.Format(notification.Version);
-        if (HttpMethods.IsGet(http.Request.Method)
-            && NotificationETags.TryParse(http.Request.Headers.IfNoneMatch, out var condition)
-            && condition?.Matches(notification.Version) == true)
+        if (!HttpMethods.IsGet(http.Request.Method))
+        {
+            return;
+        }
+
+        // If-Match first, as RFC 9110 (13.2.2) orders them: a client that asks for this version only must not be
+        // handed another one as if it were.
+        if (!NotificationETags.TryParse(http.Request.Headers.IfMatch, out var ifMatch))
+        {
+            context.Result = new GraphErrorResult(EntityTagPreconditions.Malformed(HeaderNames.IfMatch));
+        }
+        else if (ifMatch?.Matches(notification.Version) == false)
+        {
+            context.Result = new GraphErrorResult(EntityTagPreconditions.Unmet(HeaderNames.IfMatch));
+        }
+        else if (NotificationETags.TryParse(http.Request.Headers.IfNoneMatch, out var ifNoneMatch)
+            && ifNoneMatch?.Matches(notification.Version) == true)
         {
             context.Result = new StatusCodeResult(StatusCodes.Status304NotModified);
         }

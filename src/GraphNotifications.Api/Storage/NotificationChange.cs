@@ -18,7 +18,10 @@ public enum ChangeOutcome
     /// <summary>No live notification of the app is there (or it went while the change was being made).</summary>
     NotFound,
 
-    /// <summary>The <c>If-Match</c> condition does not hold for the current version.</summary>
+    /// <summary>
+    /// An <c>If-Match</c> or <c>If-None-Match</c> condition does not hold for the current version
+    /// (<see cref="NotificationChange.FailedPrecondition"/> names which).
+    /// </summary>
     PreconditionFailed,
 
     /// <summary>The update would break Graph's rules; <see cref="NotificationChange.Problems"/> says how.</summary>
@@ -29,4 +32,5 @@ public enum ChangeOutcome
 }
 
 /// <summary>What an update or a delete came to.</summary>
-public sealed record NotificationChange(ChangeOutcome Outcome, Notification? Notification = null, IReadOnlyList<GraphErrorDetail>? Problems = null);
+public sealed record NotificationChange(ChangeOutcome Outcome, Notification? Notification = null, IReadOnlyList<GraphErrorDetail>? Problems = null,
+    string? FailedPrecondition = null);

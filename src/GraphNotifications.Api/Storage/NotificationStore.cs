@@ -149,7 +149,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     }
 
     /// <summary>
-    /// Updates a notification: reads it, checks <paramref name="ifMatch"/> against its version, applies the change,
+    /// Updates a notification: reads it, checks <paramref name="preconditions"/> against its version, applies the change,
     /// checks Graph's rules on the result, and writes it with its version raised. The write is conditional on the
     /// version read (the concurrency token is in the UPDATE's WHERE), so a concurrent writer is never overwritten:
     /// on a conflict the notification is read again and the change applied again, up to
@@ -157,9 +157,9 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     /// second writer gets <see cref="ChangeOutcome.PreconditionFailed"/>.
     /// </summary>
     /// <param name="apply">Applies the change to the tracked notification; it may run more than once.</param>
-    public Task<NotificationChange> UpdateAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch,
+    public Task<NotificationChange> UpdateAsync(NotificationScope scope, string notificationId, EntityTagPreconditions preconditions,
         Action<Notification> apply, CancellationToken cancellationToken) =>
-        ChangeAsync(scope, notificationId, ifMatch, FeedChangeType.Updated, null, (notification, now, _) =>
+        ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Updated, null, (notification, now, _) =>
         {
             apply(notification);
             var problems = new List<GraphErrorDetail>();
@@ -180,8 +180,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     /// Deletes a notification, and with it every link to it (every feed it was in). Conditional on the version
     /// read, as <see cref="UpdateAsync"/> is.
     /// </summary>
-    public Task<NotificationChange> DeleteAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
-        ChangeAsync(scope, notificationId, ifMatch, FeedChangeType.Deleted, RemovedReason.Deleted, async (notification, _, ct) =>
+    public Task<NotificationChange> DeleteAsync(NotificationScope scope, string notificationId, EntityTagPreconditions preconditions, CancellationToken cancellationToken) =>
+        ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Deleted, RemovedReason.Deleted, async (notification, _, ct) =>
         {
             // A relational store deletes the links by the foreign key's ON DELETE CASCADE, in the same statement;
             // the in-memory store has no foreign keys, and EF Core cascades only to the links it tracks.
@@ -196,11 +196,11 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
 
     /// <summary>
     /// The read–check–write loop an update and a delete share: reads the notification as the scope addresses it,
-    /// checks <paramref name="ifMatch"/>, lets <paramref name="stage"/> stage the change (or answer instead), and
+    /// checks <paramref name="preconditions"/>, lets <paramref name="stage"/> stage the change (or answer instead), and
     /// saves it with the change logged to every feed it is in. The save is conditional on the version read; on a
     /// conflict everything is read and staged again, up to <see cref="MaxAttempts"/> times.
     /// </summary>
-    private async Task<NotificationChange> ChangeAsync(NotificationScope scope, string notificationId, ETagCondition? ifMatch,
+    private async Task<NotificationChange> ChangeAsync(NotificationScope scope, string notificationId, EntityTagPreconditions preconditions,
         FeedChangeType changeType, RemovedReason? reason,
         Func<Notification, DateTimeOffset, CancellationToken, Task<NotificationChange?>> stage, CancellationToken cancellationToken)
     {
@@ -215,9 +215,9 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                     return new(ChangeOutcome.NotFound);
                 }
 
-                if (ifMatch is not null && !ifMatch.Matches(notification.Version))
+                if (preconditions.FailingHeader(notification.Version) is { } failing)
                 {
-                    return new(ChangeOutcome.PreconditionFailed);
+                    return new(ChangeOutcome.PreconditionFailed, FailedPrecondition: failing);
                 }
 
                 if (await stage(notification, now, cancellationToken) is { } answer)

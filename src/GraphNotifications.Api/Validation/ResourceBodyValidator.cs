@@ -39,6 +39,16 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
         {
             if (name.Contains('@', StringComparison.Ordinal))
             {
+                // Other annotations (@odata.etag, @odata.context of a GET answer sent back) carry nothing to apply.
+                // A bind asks for a link to be made: dropping it would answer 201 for a link never made.
+                if (IsBind(name))
+                {
+                    problems.Add(new(GraphErrorCodes.InvalidValue,
+                        $"Binding with '{name}' is not supported: {((IEdmSchemaType)type).FullName()} has no navigation property to bind. "
+                        + "To put a notification into a user's feed, create it there or link it with POST …/notifications/$ref.",
+                        Join(path, name)));
+                }
+
                 continue;
             }
 
@@ -89,6 +99,10 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
 
         return output;
     }
+
+    /// <summary>OData's bind annotation, 4.0's <c>@odata.bind</c> or 4.01's short <c>@bind</c>, on any property.</summary>
+    private static bool IsBind(string name) =>
+        name.EndsWith("@odata.bind", StringComparison.Ordinal) || name.EndsWith("@bind", StringComparison.Ordinal);
 
     private IEdmStructuredType ResolveType(JsonObject json, IEdmStructuredType declaredType, string? path, List<GraphErrorDetail> problems)
     {

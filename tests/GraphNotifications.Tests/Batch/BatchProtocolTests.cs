@@ -128,6 +128,17 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
         Assert.Equal(0, await client.CountAsync("me/notifications"));
     }
 
+    [Fact]
+    public async Task A_batch_of_exactly_20_requests_runs_every_one()
+    {
+        var user = service.Delegated("batch-twenty-user", "batch-twenty-app");
+
+        var responses = await user.BatchAsync(Enumerable.Range(1, 20).Select(i => Request($"{i}", "POST", "me/notifications", Bodies.Minimal())).ToArray());
+
+        Assert.Equal(Enumerable.Repeat(201, 20), responses.Values.Select(r => r.Status()));
+        Assert.Equal(20, await user.CountAsync("me/notifications"));
+    }
+
     [Theory]
     [InlineData("{")]
     [InlineData("[]")]
