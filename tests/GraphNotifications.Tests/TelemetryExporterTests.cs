@@ -1,0 +1,39 @@
+using GraphNotifications.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace GraphNotifications.Tests;
+
+/// <summary>
+/// <c>Telemetry:Exporter</c> chooses where traces and metrics go: with <c>Otlp</c> and an endpoint, the service
+/// sends them to that collector over OTLP, each signal to its own path.
+/// </summary>
+public sealed class TelemetryExporterTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
+{
+    [Fact]
+    public async Task With_the_OTLP_exporter_traces_and_metrics_reach_the_configured_collector()
+    {
+        await using var collector = await OtlpCollectorStub.StartAsync();
+        using var exporting = service.WithWebHostBuilder(host => host
+            .UseSetting("Telemetry:Exporter", "Otlp")
+            .UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Endpoint.ToString())
+            .UseSetting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"));
+        var client = exporting.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/v1.0/") });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.AppOnly("otlp-app"));
+
+        await client.CreateAsync("users/otlp-user/notifications");
+
+        // The exporters batch (traces) and export on a period (metrics): flushing sends what they hold now.
+        Assert.True(exporting.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000), "the traces were not flushed");
+        Assert.True(exporting.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000), "the metrics were not flushed");
+        Assert.All(collector.Exports, e => Assert.Equal("application/x-protobuf", e.ContentType));
+        // The request's span, with the service's name as its resource.
+        Assert.True(collector.Received("/v1/traces", "otlp-user/notifications"), "the create's span did not reach /v1/traces");
+        Assert.True(collector.Received("/v1/traces", "GraphNotifications"), "the spans do not name the service");
+        Assert.True(collector.Received("/v1/metrics", "graphnotifications.notifications.created"), "the service's counters did not reach /v1/metrics");
+        Assert.True(collector.Received("/v1/metrics", "http.server.request.duration"), "the request duration did not reach /v1/metrics");
+    }
+}
