@@ -16,4 +16,16 @@ public sealed class HealthTests(SqliteServiceFactory service) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("/v1.0/health/live")]
+    [InlineData("/beta/health/ready")]
+    public async Task Probes_are_not_served_under_the_OData_routes(string path)
+    {
+        // Even with a token: there is no such OData path.
+        var response = await service.ClientWith(TestTokens.AppOnly("health-app")).GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.NotNull((await response.ReadObjectAsync()).ErrorCode());
+    }
 }

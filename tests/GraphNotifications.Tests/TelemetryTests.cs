@@ -9,19 +9,19 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
-using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace GraphNotifications.Tests;
 
 /// <summary>
-/// What an operator sees through OpenTelemetry, caught by the in-memory exporters: a request's span with its route
-/// and the store's commands under it, and the service's counters moving.
+/// What an operator sees through OpenTelemetry: a request's span with its route and the store's commands under it
+/// (caught by the in-memory exporter), and the instruments the metrics are read from, counted exactly for one host
+/// (<see cref="HostMeasurements"/>). <see cref="TelemetryExporterTests"/> follows both out through OTLP.
 /// </summary>
-public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
+public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>, IDisposable
 {
     private readonly List<Activity> _spans = [];
-    private readonly List<Metric> _metrics = [];
+    private HostMeasurements? _measured;
 
     [Fact]
     public async Task A_create_is_traced_as_a_server_span_with_its_route_and_the_store_commands_under_it()
@@ -57,19 +57,130 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
         Assert.Equal(HttpStatusCode.NoContent, link.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, dismiss.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
-        observed.Services.GetRequiredService<MeterProvider>().ForceFlush();
-        Assert.True(Sum("graphnotifications.notifications.created") >= 1);
+        // Exactly what this host did: a count that doubled or missed one would mislead an operator.
+        Assert.Equal(1, Sum("graphnotifications.notifications.created"));
         // One link at creation, one by $ref.
-        Assert.True(Sum("graphnotifications.links.created") >= 2);
-        Assert.True(Sum("graphnotifications.links.removed") >= 1);
-        Assert.True(Sum("graphnotifications.requests.rejected", ("graph.error.code", "badRequest"), ("graph.error.detail_code", "invalidValue")) >= 1);
-        Assert.Contains(_metrics, m => m.Name == "http.server.request.duration");
+        Assert.Equal(2, Sum("graphnotifications.links.created"));
+        Assert.Equal(1, Sum("graphnotifications.links.removed"));
+        Assert.Equal(1, Sum("graphnotifications.requests.rejected", ("graph.error.code", "badRequest"), ("graph.error.detail_code", "invalidValue")));
     }
 
-    private WebApplicationFactory<Program> Observed() => service.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+    [Fact]
+    public async Task Request_rate_and_latency_are_measured_per_route_not_per_url()
+    {
+        using var observed = Observed();
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-4"));
+
+        await app.CreateAsync("users/telemetry-user-4/notifications");
+        await app.CreateAsync("users/telemetry-user-5/notifications");
+        var feed = await app.GetAsync("users/telemetry-user-4/notifications");
+
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        var creates = Durations(("http.request.method", "POST"), ("http.response.status_code", 201));
+        // Both users' creates fall on one route template, which names neither user.
+        var route = Assert.Single(creates.Select(p => p.Route).Distinct());
+        Assert.Contains("notifications", route, StringComparison.Ordinal);
+        Assert.DoesNotContain("telemetry-user", route, StringComparison.Ordinal);
+        Assert.Equal(2, creates.Count);
+        Assert.All(creates, p => Assert.True(p.Seconds > 0, "a request's latency is recorded"));
+        var read = Assert.Single(Durations(("http.request.method", "GET"), ("http.response.status_code", 200)));
+        Assert.Equal(route, read.Route);
+    }
+
+    [Fact]
+    public async Task Rejected_requests_are_counted_by_their_reason()
+    {
+        using var observed = Observed();
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-6"));
+        var anonymous = observed.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/v1.0/") });
+        var missing = Bodies.Minimal();
+        missing.Remove("targetHostName");
+
+        var unauthorized = await anonymous.GetAsync("notifications");
+        var notFound = await app.GetAsync($"notifications/{Guid.NewGuid()}");
+        var invalid = await app.PostAsync("users/telemetry-user-6/notifications", missing);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(1, Sum("graphnotifications.requests.rejected", ("http.response.status_code", 401), ("graph.error.code", "unauthorized"), ("graph.error.detail_code", "none")));
+        Assert.Equal(1, Sum("graphnotifications.requests.rejected", ("http.response.status_code", 404), ("graph.error.code", "notFound")));
+        Assert.Equal(1, Sum("graphnotifications.requests.rejected", ("http.response.status_code", 400), ("graph.error.code", "badRequest"), ("graph.error.detail_code", "missingProperty")));
+        Assert.Equal(3, Sum("graphnotifications.requests.rejected"));
+    }
+
+    [Fact]
+    public async Task The_expired_notifications_a_sweep_deletes_are_counted()
+    {
+        // A store of its own with a clock the test moves: the sweep then finds exactly this test's notifications.
+        using var store = new SqliteStoreFactory();
+        using var observed = Observed(store);
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-7", tweak: d => d.Expires = DateTime.UtcNow.AddDays(2)));
+        var expiring = Bodies.Minimal();
+        expiring["expirationDateTime"] = store.Clock.GetUtcNow().AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        for (int i = 0; i < 3; i++)
+        {
+            await app.CreateAsync("users/telemetry-user-7/notifications", expiring.DeepClone());
+        }
+
+        await app.CreateAsync("users/telemetry-user-7/notifications");
+        store.Clock.Advance(TimeSpan.FromHours(2));
+
+        int swept = await observed.Services.GetRequiredService<ExpirySweeper>().SweepOnceAsync(CancellationToken.None);
+
+        Assert.Equal(3, swept);
+        Assert.Equal(3, Sum("graphnotifications.expirations.swept"));
+    }
+
+    [Fact]
+    public async Task A_read_is_traced_with_EF_Cores_query_under_its_server_span()
+    {
+        using var observed = Observed();
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-8"));
+
+        var feed = await app.GetAsync("users/telemetry-user-8/notifications");
+
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        var server = await SpanAsync(s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).Contains("telemetry-user-8", StringComparison.Ordinal));
+        var query = await SpanAsync(s => s.Source.Name == "OpenTelemetry.Instrumentation.EntityFrameworkCore" && s.ParentSpanId == server.SpanId);
+        Assert.Equal(server.TraceId, query.TraceId);
+        Assert.Equal("sqlite", query.GetTagItem("db.system") ?? query.GetTagItem("db.system.name"));
+    }
+
+    [Fact]
+    public async Task Health_probes_are_not_traced()
+    {
+        using var observed = Observed();
+        var anonymous = observed.CreateClient();
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-9"));
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("users/telemetry-user-9/notifications")).StatusCode);
+
+        // The request after the probe is exported, so the probe would have been by then.
+        await SpanAsync(s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).Contains("telemetry-user-9", StringComparison.Ordinal));
+        lock (_spans)
+        {
+            Assert.DoesNotContain(_spans, s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).StartsWith("/health", StringComparison.Ordinal));
+        }
+    }
+
+    private WebApplicationFactory<Program> Observed() => Observed(service);
+
+    /// <summary>
+    /// The service with its spans exported in memory and its instruments' measurements recorded, both for this host
+    /// alone (see <see cref="HostMeasurements"/>).
+    /// </summary>
+    private WebApplicationFactory<Program> Observed(WebApplicationFactory<Program> factory)
+    {
+        var observed = WithInMemoryTraces(factory);
+        _measured = new HostMeasurements(observed.Services);
+        return observed;
+    }
+
+    private WebApplicationFactory<Program> WithInMemoryTraces(WebApplicationFactory<Program> factory) => factory.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
     {
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
-        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
         // EF Core remembers for a second (its logging cache time) that nobody listened to its commands, and the
         // migrations at start-up run before the tracer provider is built: the first requests would go untraced.
         services.ConfigureDbContext<SqliteNotificationsDbContext>(db => db.ConfigureLoggingCacheTime(TimeSpan.Zero));
@@ -104,26 +215,11 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
         }
     }
 
-    private long Sum(string name, params (string Key, string Value)[] tags)
-    {
-        long sum = 0;
-        foreach (var metric in _metrics.Where(m => m.Name == name))
-        {
-            foreach (ref readonly var point in metric.GetMetricPoints())
-            {
-                var pointTags = new Dictionary<string, object?>();
-                foreach (var tag in point.Tags)
-                {
-                    pointTags[tag.Key] = tag.Value;
-                }
+    /// <summary>ASP.NET Core's request durations with <paramref name="tags"/>: each request's route and seconds.</summary>
+    private List<(string Route, double Seconds)> Durations(params (string Key, object Value)[] tags) =>
+        [.. _measured!.Matching("http.server.request.duration", tags).Select(m => (m.Tags.GetValueOrDefault("http.route") as string ?? "", m.Value))];
 
-                if (tags.All(t => Equals(pointTags.GetValueOrDefault(t.Key), t.Value)))
-                {
-                    sum += point.GetSumLong();
-                }
-            }
-        }
+    private long Sum(string name, params (string Key, object Value)[] tags) => (long)_measured!.Sum(name, tags);
 
-        return sum;
-    }
+    public void Dispose() => _measured?.Dispose();
 }

@@ -105,6 +105,32 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    [Fact(Timeout = ServiceProcessCollection.TestTimeout)]
+    public async Task SIGTERM_cuts_off_a_request_still_running_at_Shutdown_Timeout_applies_none_of_it_and_exits_0()
+    {
+        var shortTimeout = TimeSpan.FromSeconds(3);
+        await using var service = await ServiceProcess.StartAsync(settings: [$"Shutdown:Timeout={shortTimeout:c}"]);
+        using var heldClient = HeldClient(service);
+        // Accepted (asked for its body), and its body never ends: it is still running when the timeout comes.
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new HeldBody("outlasting", never.Task);
+        var answer = SendHeldAsync(heldClient, body);
+        await body.Accepted.WaitAsync(StepTimeout);
+
+        service.Terminate();
+
+        int exitCode = await service.WaitForExitAsync(shortTimeout + ExitMargin);
+        Assert.True(exitCode == 0, $"The service exited with code {exitCode} after SIGTERM.{Environment.NewLine}{service.Output}");
+        // Cut off, not answered: the client's request fails.
+        var cutOff = await Record.ExceptionAsync(() => answer.WaitAsync(StepTimeout));
+        Assert.True(cutOff is HttpRequestException or IOException or TaskCanceledException, $"The request outlasting the timeout was answered or failed oddly: {cutOff}");
+        never.SetResult();
+
+        await service.RestartAsync();
+        using var app = service.AppOnly(App);
+        Assert.DoesNotContain(await app.ReadAllAsync("notifications?$select=id,groupName"), n => n["groupName"]!.GetValue<string>() == "outlasting");
+    }
+
     /// <summary>Creates notifications until stopped or until a request gets no answer (the service is gone).</summary>
     private static async Task LoadAsync(ServiceProcess service, int worker, List<Sent> log, SignalClock signalled, TaskCompletionSource running, CancellationToken stop)
     {

@@ -65,6 +65,15 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether any line the service wrote, over all its runs, contains <paramref name="text"/>.</summary>
+    public bool HasWritten(string text)
+    {
+        lock (_output)
+        {
+            return _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Starts the service on SQLite and waits until it answers.</summary>
     /// <param name="withConnectionString">
     /// True stores in <see cref="DatabasePath"/>; false passes no <c>ConnectionStrings:Notifications</c>, leaving the
