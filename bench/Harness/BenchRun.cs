@@ -76,7 +76,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
 
                 var result = new ScenarioResult(scenario.Key, scenario.Title, scenario.Connections, measured[0], measured[1]);
                 scenarios.Add(result);
-                log($"{scenario.Key}: service {result.Service.Wrk.RequestsPerSecond:0} req/s p50 {result.Service.Wrk.P50Us / 1000.0:0.00} ms, baseline {result.Baseline.Wrk.RequestsPerSecond:0} req/s p50 {result.Baseline.Wrk.P50Us / 1000.0:0.00} ms: {result.ThroughputRatio:0.00}x");
+                log($"{scenario.Key}: service {result.Service.Wrk.RequestsPerSecond:0} req/s p50 {result.Service.Wrk.P50Us / 1000.0:0.00} ms, baseline {result.Baseline.Wrk.RequestsPerSecond:0} req/s p50 {result.Baseline.Wrk.P50Us / 1000.0:0.00} ms: {result.ThroughputRatio:0.00}x; CPU per request {result.Service.CpuMsPerRequest:0.000} / {result.Baseline.CpuMsPerRequest:0.000} ms");
             }
 
             log($"memory at rest: {options.AfterLoadSeconds} s after the last load");
@@ -142,6 +142,7 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
         var samples = new RssSampler(target, _clock);
         WrkResult result;
         double measureFrom;
+        double? cpuBefore, cpuAfter;
         try
         {
             if (options.WarmupSeconds > 0)
@@ -152,11 +153,13 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
             }
 
             measureFrom = _clock.Elapsed.TotalSeconds;
+            cpuBefore = target.CpuMilliseconds();
             var profiling = options.ProfileDirectory is { } directory
                 ? Profiler.AttachAsync(target, directory, options.ToolsDirectory, TimeSpan.FromSeconds(options.Seconds - 2), log, cancellationToken)
                 : Task.CompletedTask;
             result = await Wrk.RunAsync(target.Root, scenario.Script, scenario.Connections, options.Seconds, scenario.Environment, cancellationToken);
             await profiling;
+            cpuAfter = target.CpuMilliseconds();
             CheckErrors(target, scenario, result, "measurement");
         }
         finally
@@ -168,7 +171,10 @@ internal sealed partial class BenchRun(HarnessOptions options, string workDirect
         var measured = all.Where(s => s.Seconds >= measureFrom).ToList();
         var secondHalf = measured.Skip(measured.Count / 2).Select(s => s.MiB).Order().ToList();
         double steady = secondHalf.Count > 0 ? secondHalf[secondHalf.Count / 2] : target.RssMiB() ?? 0;
-        return new Measurement(result, all.Count > 0 ? all.Max(s => s.MiB) : steady, steady, all);
+        // CPU time per answered request: on a machine shared with other work, throughput moves with the load; the CPU
+        // each request costs the process much less.
+        double cpuPerRequest = cpuBefore is { } before && cpuAfter is { } after && result.Requests > 0 ? (after - before) / result.Requests : double.NaN;
+        return new Measurement(result, all.Count > 0 ? all.Max(s => s.MiB) : steady, steady, all, cpuPerRequest);
     }
 
     private static void CheckErrors(Target target, Scenario scenario, WrkResult result, string phase)

@@ -1,7 +1,7 @@
 namespace GraphNotifications.Bench.Harness;
 
 /// <summary>One target's figures in one scenario.</summary>
-internal sealed record Measurement(WrkResult Wrk, double PeakMiB, double SteadyMiB, IReadOnlyList<(double Seconds, double MiB)> Samples);
+internal sealed record Measurement(WrkResult Wrk, double PeakMiB, double SteadyMiB, IReadOnlyList<(double Seconds, double MiB)> Samples, double CpuMsPerRequest);
 
 /// <summary>One scenario, measured on both targets.</summary>
 internal sealed record ScenarioResult(string Key, string Title, int Connections, Measurement Service, Measurement Baseline)
