@@ -44,6 +44,9 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
         // A bind (deep insert's link) is refused, not dropped: a 201 would claim a link that was never made.
         { "users@odata.bind=[\"users('someone')\"]", "users@odata.bind", "invalidValue" },
         { "owner@bind=\"users('someone')\"", "owner@bind", "invalidValue" },
+        // A dynamic number beyond what a Double holds cannot be kept (or written back) as a number.
+        { "huge=1e400", "huge", "invalidValue" },
+        { "tiny=-2e308", "tiny", "invalidValue" },
     };
 
     [Theory]

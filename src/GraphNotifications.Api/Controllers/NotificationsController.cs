@@ -38,7 +38,7 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
     [ODataRoute("POST", "notifications")]
     [NotificationBody(BodyMode.Create)]
     [Idempotent]
-    public async Task<IActionResult> Post([FromBody] Notification? notification, CancellationToken cancellationToken)
+    public async Task<IActionResult> Post([ModelBinder<ValidatedBody>] Notification? notification, CancellationToken cancellationToken)
     {
         if (notification is null || !ModelState.IsValid)
         {

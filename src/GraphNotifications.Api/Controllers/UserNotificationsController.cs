@@ -64,7 +64,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("POST", "users/{userId}/notifications")]
     [NotificationBody(BodyMode.Create)]
     [Idempotent]
-    public async Task<IActionResult> Post(string? userId, [FromBody] Notification? notification, CancellationToken cancellationToken)
+    public async Task<IActionResult> Post(string? userId, [ModelBinder<ValidatedBody>] Notification? notification, CancellationToken cancellationToken)
     {
         if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
         {

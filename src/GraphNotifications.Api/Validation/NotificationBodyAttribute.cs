@@ -12,7 +12,8 @@ namespace GraphNotifications.Api.Validation;
 
 /// <summary>
 /// Checks a notification body before model binding, so that a client hears of every problem at once (the OData
-/// reader stops at the first), and hands the reader the body in canonical form. A body that is not JSON is a 415.
+/// reader stops at the first). A create's body then becomes the resource its action binds (<see cref="ValidatedBody"/>);
+/// an update's is handed to the OData reader in canonical form. A body that is not JSON is a 415.
 /// An update's body (PATCH) is checked on its own here; its action checks Graph's rules again on the merged result.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
@@ -38,10 +39,11 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
 
         var services = http.RequestServices;
         var model = services.GetRequiredService<IEdmModel>();
+        var notificationType = (IEdmStructuredType)model.FindDeclaredType(NotificationType);
         var problems = new List<GraphErrorDetail>();
         bool ieee754 = DynamicNumbers.IsIeee754Compatible(http.Request.ContentType);
         var normalized = new ResourceBodyValidator(model) { ExpectedKey = mode == BodyMode.Update ? AddressedKey(http) : null, Ieee754Compatible = ieee754 }
-            .Check(body.Json!, (IEdmStructuredType)model.FindDeclaredType(NotificationType), mode, problems);
+            .Check(body.Json!, notificationType, mode, problems);
         // An update's body is judged here on what it says alone; the action checks the merged result again.
         NotificationRules.Check(normalized, services.GetRequiredService<TimeProvider>().GetUtcNow(), problems, mode);
 
@@ -51,6 +53,15 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
             return;
         }
 
+        if (mode == BodyMode.Create)
+        {
+            // A create's action binds this resource (ValidatedBody): the body is parsed once.
+            ValidatedBody.Set(http, new ValidatedResourceReader(model).Read(normalized, notificationType));
+            await next();
+            return;
+        }
+
+        // An update is read by the OData formatter into Delta<T>, which records what the body set.
         byte[] canonical = JsonSerializer.SerializeToUtf8Bytes(normalized);
         http.Request.Body = new MemoryStream(canonical);
         http.Request.ContentLength = canonical.Length;

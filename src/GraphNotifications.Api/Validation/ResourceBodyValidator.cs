@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -252,6 +253,10 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
             case JsonValueKind.String when value.GetValue<string>().Length > PropertyLimits.MaxDynamicString:
                 problems.Add(PropertyLimits.TooLong(target, value.GetValue<string>().Length, PropertyLimits.MaxDynamicString));
                 return;
+            case JsonValueKind.Number when !IsFinite(value):
+                problems.Add(new(GraphErrorCodes.InvalidValue,
+                    $"'{name}' is {Describe(value)}, a number too large to keep: dynamic numbers must lie within ±{double.MaxValue.ToString(CultureInfo.InvariantCulture)}.", target));
+                return;
             case JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                 output[name] = value.DeepClone();
                 return;
@@ -261,6 +266,10 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
                 return;
         }
     }
+
+    // JSON numbers have no range; the store keeps a dynamic number as a CLR number, and the largest is a Double.
+    private static bool IsFinite(JsonNode number) =>
+        double.TryParse(number.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value);
 
     private bool IsExpectedKey(BodyMode mode, JsonNode value) =>
         mode == BodyMode.Update && ExpectedKey is not null

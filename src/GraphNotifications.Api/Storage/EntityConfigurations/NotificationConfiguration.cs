@@ -95,7 +95,7 @@ internal static class DynamicPropertiesJson
 
     // Dynamic properties are primitives (the request validator admits nothing else); numbers come back in the
     // narrowest CLR type that holds them, as the OData reader produced them.
-    private static object? ToClr(JsonElement value) => value.ValueKind switch
+    internal static object? ToClr(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
         JsonValueKind.True => true,
