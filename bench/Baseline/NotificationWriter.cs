@@ -23,6 +23,8 @@ public sealed class NotificationWriter : IDisposable
     private readonly SqliteCommand _findLive;
     private readonly SqliteCommand _link;
     private readonly SqliteCommand _unlink;
+    private readonly SqliteCommand _appendChange;
+    private readonly SqliteCommand _appendDismissal;
 
     public NotificationWriter(FeedDatabase database, IConfiguration configuration)
     {
@@ -37,7 +39,7 @@ public sealed class NotificationWriter : IDisposable
             INSERT INTO "UserNotificationLinks" ("TenantId", "NotificationId", "UserId", "AppId", "CreatedAt") VALUES ('default', $id, $user, $app, $createdAt);
             """, "$id", "$user", "$app", "$createdAt");
         _findLive = Prepare("""
-            SELECT "CreatedAt" FROM "Notifications" WHERE "Id" = $id AND "AppId" = $app AND "ExpiresAt" > $now;
+            SELECT "CreatedAt", "TargetHostName" FROM "Notifications" WHERE "Id" = $id AND "AppId" = $app AND "ExpiresAt" > $now;
             """, "$id", "$app", "$now");
         _link = Prepare("""
             INSERT OR IGNORE INTO "UserNotificationLinks" ("TenantId", "NotificationId", "UserId", "AppId", "CreatedAt") VALUES ('default', $id, $user, $app, $createdAt);
@@ -46,6 +48,16 @@ public sealed class NotificationWriter : IDisposable
             DELETE FROM "UserNotificationLinks" WHERE "TenantId" = 'default' AND "UserId" = $user AND "NotificationId" = $id AND "AppId" = $app
                 AND EXISTS (SELECT 1 FROM "Notifications" AS n WHERE n."Id" = $id AND n."ExpiresAt" > $now);
             """, "$user", "$id", "$app", "$now");
+        // Every change to a feed is appended to the change log in the change's own transaction, as the service does
+        // for delta and change notifications.
+        _appendChange = Prepare("""
+            INSERT INTO "ChangeLog" ("TenantId", "AppId", "UserId", "NotificationId", "ChangeType", "OccurredAt", "TargetHostName")
+            VALUES ('default', $app, $user, $id, 'Created', $at, $host);
+            """, "$app", "$user", "$id", "$at", "$host");
+        _appendDismissal = Prepare("""
+            INSERT INTO "ChangeLog" ("TenantId", "AppId", "UserId", "NotificationId", "ChangeType", "RemovedReason", "OccurredAt", "TargetHostName")
+            SELECT 'default', $app, $user, $id, 'Deleted', 'Changed', $at, n."TargetHostName" FROM "Notifications" AS n WHERE n."Id" = $id;
+            """, "$app", "$user", "$id", "$at");
         _thread = new Thread(Run) { IsBackground = true, Name = "group commit" };
         _thread.Start();
     }
@@ -124,19 +136,37 @@ public sealed class NotificationWriter : IDisposable
                     n.Priority, n.TargetHostName, n.RawContent, n.PlatformTypes is null ? null : JsonSerializer.Serialize(n.PlatformTypes, BaselineJson.Relaxed.ListString),
                     n.Body, n.Title);
                 Run(_insertLink, transaction, write.Id, write.UserId, write.AppId, write.Time);
+                Run(_appendChange, transaction, write.AppId, write.UserId, write.Id, write.Time, n.TargetHostName);
                 return true;
             case WriteKind.Link:
                 _findLive.Transaction = transaction;
                 Bind(_findLive, write.Id, write.AppId, write.Time);
-                if (_findLive.ExecuteScalar() is not long createdAt)
+                long createdAt;
+                string host;
+                using (var live = _findLive.ExecuteReader())
+                {
+                    if (!live.Read())
+                    {
+                        return false;
+                    }
+
+                    (createdAt, host) = (live.GetInt64(0), live.GetString(1));
+                }
+
+                if (Run(_link, transaction, write.Id, write.UserId, write.AppId, createdAt) > 0)
+                {
+                    Run(_appendChange, transaction, write.AppId, write.UserId, write.Id, write.Time, host);
+                }
+
+                return true;
+            default:
+                if (Run(_unlink, transaction, write.UserId, write.Id, write.AppId, write.Time) == 0)
                 {
                     return false;
                 }
 
-                Run(_link, transaction, write.Id, write.UserId, write.AppId, createdAt);
+                Run(_appendDismissal, transaction, write.AppId, write.UserId, write.Id, write.Time);
                 return true;
-            default:
-                return Run(_unlink, transaction, write.UserId, write.Id, write.AppId, write.Time) > 0;
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed record HarnessOptions
     public int Seconds { get; init; } = 20;
 
     /// <summary>Seconds of load before each measurement, not counted (JIT tiers, connections, SQLite's page cache).</summary>
-    public int WarmupSeconds { get; init; } = 8;
+    public int WarmupSeconds { get; init; } = 30;
 
     /// <summary>Feed lengths of scenario 2.</summary>
     public int[] Sizes { get; init; } = [1_000, 100_000, 1_000_000];
@@ -120,7 +120,7 @@ internal sealed record HarnessOptions
             Command = values.GetValueOrDefault("command", "bench/run.sh"),
             Smoke = smoke,
             Seconds = Number("seconds", 20, 2),
-            WarmupSeconds = Number("warmup", 8, 1),
+            WarmupSeconds = Number("warmup", 30, 1),
             Sizes = values.TryGetValue("sizes", out string? sizes)
                 ? [.. sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
                 : smoke ? [1_000, 10_000] : [1_000, 100_000, 1_000_000],
