@@ -54,7 +54,8 @@ public static class FeedEndpoints
             return;
         }
 
-        string id = Guid.NewGuid().ToString();
+        // In creation order, as the service assigns them (its index pages fill at their ends).
+        string id = Guid.CreateVersion7(now).ToString();
         long expiresAt = (notification.Expires ?? now + Rules.MaximumLifetime).UtcTicks;
         await writer.CreateAsync(id, notification, caller.AppId, userId, now.UtcTicks, expiresAt);
 

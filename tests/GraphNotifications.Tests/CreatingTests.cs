@@ -139,6 +139,23 @@ public sealed class CreatingTests(ServiceFactory service) : IClassFixture<Servic
     }
 
     [Fact]
+    public async Task Assigned_ids_are_GUIDs_that_sort_in_creation_order()
+    {
+        var client = service.Delegated("ids-" + Guid.NewGuid().ToString("N"), "ids-app");
+
+        var ids = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            ids.Add(await client.CreateAsync("me/notifications", Bodies.Minimal()));
+            await Task.Delay(2);
+        }
+
+        Assert.All(ids, id => Assert.True(Guid.TryParse(id, out _), id));
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Without_an_expiry_a_notification_expires_after_Graphs_maximum_of_30_days()
     {
         var client = service.Delegated("expiry-user", "expiry-app");

@@ -41,7 +41,11 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     public async Task CreateAsync(Notification notification, AppScope app, string? userId, CancellationToken cancellationToken)
     {
         DateTimeOffset now = clock.GetUtcNow();
-        notification.Id = Guid.NewGuid().ToString();
+        // A version 7 UUID: ids in creation order put each create's entries in the id indexes (the notification's key,
+        // the feed link's key and its notification index) at their ends, where a random id dirtied a random page of
+        // each, and SQLite's log wrote those pages on every commit. Graph's ids are opaque: clients must not read
+        // anything into them.
+        notification.Id = Guid.CreateVersion7(now).ToString();
         notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
         notification.CreatedAt = now.UtcTicks;
         notification.Version = 1;
