@@ -118,6 +118,56 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
         Assert.Contains(messagePart, (await response.ReadObjectAsync()).ErrorMessage(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=nope")]
+    public async Task A_body_in_another_charset_than_UTF_8_is_a_415_on_every_write_and_changes_nothing(string contentType)
+    {
+        string user = "validation-charset-" + Guid.NewGuid().ToString("N");
+        var client = service.Delegated(user, "validation-app");
+        string id = await client.CreateAsync(Feed, Bodies.Minimal());
+
+        HttpContent Body(JsonObject json)
+        {
+            var content = new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8);
+            content.Headers.Remove("Content-Type");
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            return content;
+        }
+
+        var create = await client.PostAsync(Feed, Body(Bodies.Minimal()));
+        var patch = await client.PatchAsync($"{Feed}/{id}", Body(new JsonObject { ["groupName"] = "changed" }));
+        var link = await client.PostAsync($"{Feed}/$ref", Body(new JsonObject { ["@odata.id"] = $"notifications('{id}')" }));
+
+        foreach (var response in new[] { create, patch, link })
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            var error = await response.ReadObjectAsync();
+            Assert.Equal("unsupportedMediaType", error.ErrorCode());
+            Assert.Contains("UTF-8", error.ErrorMessage(), StringComparison.Ordinal);
+        }
+
+        var feed = (await (await client.GetAsync(Feed)).ReadObjectAsync())["value"]!.AsArray();
+        Assert.Equal(id, Assert.Single(feed)!["id"]!.GetValue<string>());
+        Assert.Null(feed[0]!["groupName"]);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    public async Task A_body_that_names_UTF_8_is_read(string contentType)
+    {
+        var client = service.Delegated("validation-utf8-" + Guid.NewGuid().ToString("N"), "validation-app");
+        var content = new StringContent(Bodies.Minimal().ToJsonString(), System.Text.Encoding.UTF8);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await client.PostAsync(Feed, content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_body_that_is_not_JSON_is_a_415()
     {

@@ -173,9 +173,9 @@ public sealed class SubscriptionsController(
 
     private async Task<(JsonObject? Body, GraphError? Error)> ReadBodyAsync(CancellationToken cancellationToken)
     {
-        if (!Request.HasJsonContentType())
+        if (JsonBody.Unsupported(Request) is { } unsupported)
         {
-            return (null, GraphError.UnsupportedMediaType);
+            return (null, unsupported);
         }
 
         var (node, error) = await JsonBody.ReadAsync(Request, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
+using Microsoft.Net.Http.Headers;
 
 namespace GraphNotifications.Api.Protocol;
 
@@ -16,6 +17,26 @@ public static class JsonBody
 
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// The 415 for a body whose Content-Type is not JSON, or names a charset other than UTF-8 (JSON exchanged between
+    /// systems is UTF-8, RFC 8259, 8.1, and the body is read as such); null when the body may be read.
+    /// </summary>
+    public static GraphError? Unsupported(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return GraphError.UnsupportedMediaType;
+        }
+
+        var charset = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            ? HeaderUtilities.RemoveQuotes(mediaType.Charset)
+            : default;
+        return charset.HasValue && charset.Length > 0 && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            ? new GraphError(StatusCodes.Status415UnsupportedMediaType, GraphErrorCodes.UnsupportedMediaType,
+                $"The request body must be JSON in UTF-8; charset={charset} is not accepted.")
+            : null;
+    }
 
     /// <summary>The body as JSON, every string and name in it readable; or the 400 that says why not.</summary>
     public static async Task<(JsonNode? Json, GraphError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

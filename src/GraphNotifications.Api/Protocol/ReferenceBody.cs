@@ -9,9 +9,9 @@ public static class ReferenceBody
 {
     public static async Task<(string? Reference, GraphError? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (JsonBody.Unsupported(request) is { } unsupported)
         {
-            return (null, GraphError.UnsupportedMediaType);
+            return (null, unsupported);
         }
 
         var (node, error) = await JsonBody.ReadAsync(request, cancellationToken);

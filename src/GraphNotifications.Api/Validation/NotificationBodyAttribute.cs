@@ -24,9 +24,9 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
     public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
     {
         var http = context.HttpContext;
-        if (!http.Request.HasJsonContentType())
+        if (JsonBody.Unsupported(http.Request) is { } unsupported)
         {
-            context.Result = new GraphErrorResult(GraphError.UnsupportedMediaType);
+            context.Result = new GraphErrorResult(unsupported);
             return;
         }
 
