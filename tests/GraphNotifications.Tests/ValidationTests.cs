@@ -128,17 +128,9 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
         var client = service.Delegated(user, "validation-app");
         string id = await client.CreateAsync(Feed, Bodies.Minimal());
 
-        HttpContent Body(JsonObject json)
-        {
-            var content = new StringContent(json.ToJsonString(), System.Text.Encoding.UTF8);
-            content.Headers.Remove("Content-Type");
-            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            return content;
-        }
-
-        var create = await client.PostAsync(Feed, Body(Bodies.Minimal()));
-        var patch = await client.PatchAsync($"{Feed}/{id}", Body(new JsonObject { ["groupName"] = "changed" }));
-        var link = await client.PostAsync($"{Feed}/$ref", Body(new JsonObject { ["@odata.id"] = $"notifications('{id}')" }));
+        var create = await client.PostAsync(Feed, WithContentType(Bodies.Minimal(), contentType));
+        var patch = await client.PatchAsync($"{Feed}/{id}", WithContentType(new JsonObject { ["groupName"] = "changed" }, contentType));
+        var link = await client.PostAsync($"{Feed}/$ref", WithContentType(new JsonObject { ["@odata.id"] = $"notifications('{id}')" }, contentType));
 
         foreach (var response in new[] { create, patch, link })
         {
@@ -159,11 +151,7 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
     public async Task A_body_that_names_UTF_8_is_read(string contentType)
     {
         var client = service.Delegated("validation-utf8-" + Guid.NewGuid().ToString("N"), "validation-app");
-        var content = new StringContent(Bodies.Minimal().ToJsonString(), System.Text.Encoding.UTF8);
-        content.Headers.Remove("Content-Type");
-        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-
-        var response = await client.PostAsync(Feed, content);
+        var response = await client.PostAsync(Feed, WithContentType(Bodies.Minimal(), contentType));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -194,6 +182,15 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["users@odata.bind"], (await response.ReadObjectAsync()).ErrorTargets());
         Assert.Null((await client.ReadNotificationAsync($"{Feed}/{id}"))["groupName"]);
+    }
+
+    /// <summary>The body as UTF-8 JSON text under a Content-Type sent as given (HttpClient would rewrite its charset).</summary>
+    private static StringContent WithContentType(JsonObject body, string contentType)
+    {
+        var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
     }
 
     private static JsonObject Apply(JsonObject body, string change)

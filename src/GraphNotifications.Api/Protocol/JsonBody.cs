@@ -24,14 +24,15 @@ public static class JsonBody
     /// </summary>
     public static GraphError? Unsupported(HttpRequest request)
     {
-        if (!request.HasJsonContentType())
+        // JSON as HasJsonContentType judges it (application/json or a +json type), with the header parsed once.
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !(mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
         {
             return GraphError.UnsupportedMediaType;
         }
 
-        var charset = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            ? HeaderUtilities.RemoveQuotes(mediaType.Charset)
-            : default;
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
         return charset.HasValue && charset.Length > 0 && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             ? new GraphError(StatusCodes.Status415UnsupportedMediaType, GraphErrorCodes.UnsupportedMediaType,
                 $"The request body must be JSON in UTF-8; charset={charset} is not accepted.")

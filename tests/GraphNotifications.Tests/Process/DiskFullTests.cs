@@ -47,23 +47,13 @@ public sealed class DiskFullTests
         await using var service = await ServiceProcess.StartAsync(withConnectionString: false,
             settings: [$"ConnectionStrings:Notifications=Data Source={database}"]);
         using var client = service.Delegated(User, App);
-        var stored = new List<string> { await client.CreateAsync("me/notifications", Large("before")) };
+        var stored = new List<string> { await client.CreateAsync("me/notifications", ServiceProcessAssertions.LargeNotification("before")) };
 
         // Every free byte of the file system goes to the filler; the store's files may still reuse the space they
         // hold (SQLite rewrites its write-ahead log from the start after a checkpoint), so create until refused.
         string filler = Path.Combine(mountPoint, "filler");
         Fill(filler);
-        HttpResponseMessage refused = null!;
-        for (int attempt = 0; attempt < Attempts; attempt++)
-        {
-            refused = await client.PostAsync("me/notifications", Large($"filling {attempt}"));
-            if (refused.StatusCode != HttpStatusCode.Created)
-            {
-                break;
-            }
-
-            stored.Add((await refused.ReadObjectAsync())["id"]!.GetValue<string>());
-        }
+        var refused = await client.PostUntilRefusedAsync(stored, Attempts, TimeSpan.Zero);
 
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, refused);
         var error = await refused.ReadObjectAsync();
@@ -83,7 +73,7 @@ public sealed class DiskFullTests
 
         // Space returns: writes succeed again, and readiness with them, without a restart.
         File.Delete(filler);
-        var resumed = await client.PostOnceWritableAsync(Large("after"), Attempts);
+        var resumed = await client.PostOnceWritableAsync(ServiceProcessAssertions.LargeNotification("after"), Attempts);
         await service.AssertStatusAsync(HttpStatusCode.Created, resumed);
         stored.Add((await resumed.ReadObjectAsync())["id"]!.GetValue<string>());
         await service.AssertStatusAsync(HttpStatusCode.OK, await anonymous.GetAsync(new Uri(service.BaseAddress, "/health/ready")));
@@ -116,14 +106,6 @@ public sealed class DiskFullTests
                 // Full at this chunk size; the next, smaller one takes what is left.
             }
         }
-    }
-
-    /// <summary>A notification of some 30 KB.</summary>
-    private static JsonObject Large(string title)
-    {
-        var body = Bodies.Minimal(title);
-        body["payload"]!["rawContent"] = new string('x', 30_000);
-        return body;
     }
 
     private static async Task<IEnumerable<string>> FeedIdsAsync(HttpClient client) =>

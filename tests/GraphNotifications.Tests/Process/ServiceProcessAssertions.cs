@@ -88,6 +88,37 @@ internal static class ServiceProcessAssertions
         return response;
     }
 
+    /// <summary>
+    /// Posts large notifications (<see cref="LargeNotification"/>) to the caller's feed until the store refuses one,
+    /// adding the id of each it takes to <paramref name="stored"/>, for up to <paramref name="attempts"/> tries with
+    /// <paramref name="pause"/> between them; the refusal (or the last answer).
+    /// </summary>
+    public static async Task<HttpResponseMessage> PostUntilRefusedAsync(this HttpClient client, List<string> stored, int attempts, TimeSpan pause)
+    {
+        HttpResponseMessage response = null!;
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            response = await client.PostAsync("me/notifications", LargeNotification($"filling {attempt}"));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                break;
+            }
+
+            stored.Add((await response.ReadObjectAsync())["id"]!.GetValue<string>());
+            await Task.Delay(pause);
+        }
+
+        return response;
+    }
+
+    /// <summary>A notification of some 30 KB, so that a few fill what space is left.</summary>
+    public static JsonObject LargeNotification(string title)
+    {
+        var body = Bodies.Minimal(title);
+        body["payload"]!["rawContent"] = new string('x', 30_000);
+        return body;
+    }
+
     /// <summary>One value SQLite answers for <paramref name="sql"/> on the file, read outside the service.</summary>
     public static string SqliteScalar(string path, string sql)
     {

@@ -25,24 +25,13 @@ public sealed class StoreFullTests
         // The service reads appsettings.json from its working directory and reloads it when it changes.
         string settings = Path.Combine(service.WorkingDirectory, "appsettings.json");
         using var client = service.Delegated(User, App);
-        var stored = new List<string> { await client.CreateAsync("me/notifications", Large("before")) };
+        var stored = new List<string> { await client.CreateAsync("me/notifications", ServiceProcessAssertions.LargeNotification("before")) };
 
         long pages = PageCount(service.DatabasePath);
         await File.WriteAllTextAsync(settings, $$$"""{"Storage": {"Sqlite": {"MaxPageCount": {{{pages + 4}}} } } }""");
 
         // Large notifications until the engine refuses one (the quota applies once the settings have been reloaded).
-        HttpResponseMessage refused = null!;
-        for (int attempt = 0; attempt < Attempts; attempt++)
-        {
-            refused = await client.PostAsync("me/notifications", Large($"filling {attempt}"));
-            if (refused.StatusCode != HttpStatusCode.Created)
-            {
-                break;
-            }
-
-            stored.Add((await refused.ReadObjectAsync())["id"]!.GetValue<string>());
-            await Task.Delay(Poll);
-        }
+        var refused = await client.PostUntilRefusedAsync(stored, Attempts, Poll);
 
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, refused);
         var error = await refused.ReadObjectAsync();
@@ -53,7 +42,7 @@ public sealed class StoreFullTests
         await service.WaitForOutputAsync("SQLite Error 13");
 
         // Still full: every create is refused, and nothing of them is stored.
-        await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await client.PostAsync("me/notifications", Large("refused")));
+        await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await client.PostAsync("me/notifications", ServiceProcessAssertions.LargeNotification("refused")));
 
         // Reads keep working, and show exactly what was acknowledged.
         Assert.Equal(stored.Order(), await FeedIdsAsync(client));
@@ -63,7 +52,7 @@ public sealed class StoreFullTests
 
         // Space returns: the quota is raised, and writes succeed again without a restart.
         await File.WriteAllTextAsync(settings, """{"Storage": {"Sqlite": {}}}""");
-        var resumed = await client.PostOnceWritableAsync(Large("after"), Attempts);
+        var resumed = await client.PostOnceWritableAsync(ServiceProcessAssertions.LargeNotification("after"), Attempts);
 
         await service.AssertStatusAsync(HttpStatusCode.Created, resumed);
         stored.Add((await resumed.ReadObjectAsync())["id"]!.GetValue<string>());
@@ -75,14 +64,6 @@ public sealed class StoreFullTests
         await service.RestartAsync();
         using var restarted = service.Delegated(User, App);
         Assert.Equal(stored.Order(), await FeedIdsAsync(restarted));
-    }
-
-    /// <summary>A notification of some 30 KB, so that a few fill the pages left.</summary>
-    private static JsonObject Large(string title)
-    {
-        var body = Bodies.Minimal(title);
-        body["payload"]!["rawContent"] = new string('x', 30_000);
-        return body;
     }
 
     private static async Task<IEnumerable<string>> FeedIdsAsync(HttpClient client) =>
