@@ -11,6 +11,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => new FeedDatabase(builder.Configuration.GetConnectionString("Notifications")
     ?? throw new InvalidOperationException("ConnectionStrings:Notifications names the SQLite file (its schema made by the service's migrations).")));
 builder.Services.AddSingleton<NotificationWriter>();
+builder.Services.AddHostedService<WalCheckpointer>();
 
 var app = builder.Build();
 

@@ -8,8 +8,9 @@ namespace GraphNotifications.Api.Storage;
 /// <summary>
 /// Every SQLite connection syncs each commit to disk (<c>synchronous=FULL</c>): a 201 or 204 means the change
 /// survives a crash of the process and of the machine. WAL (set once, it persists in the file) lets readers run
-/// beside the writer. The store's size cap (<see cref="SqliteStoreOptions.MaxPageCount"/>) is applied at every open,
-/// pooled connections included, so a changed setting applies to the next request.
+/// beside the writer; <see cref="SqliteWalCheckpointer"/> takes most of the log's checkpointing off the writer. The
+/// store's size cap (<see cref="SqliteStoreOptions.MaxPageCount"/>) is applied at every open, pooled connections
+/// included, so a changed setting applies to the next request.
 /// </summary>
 internal sealed class SqliteDurability(IOptionsMonitor<SqliteStoreOptions>? options = null) : DbConnectionInterceptor
 {

@@ -14,4 +14,10 @@ public sealed class SqliteStoreOptions
     /// 503) and changes nothing; raising it, or deleting notifications, lets writes succeed again.
     /// </summary>
     public long? MaxPageCount { get; set; }
+
+    /// <summary>
+    /// How often <see cref="SqliteWalCheckpointer"/> folds the write-ahead log into the database file, off the writer.
+    /// Longer lets the log grow further between checkpoints (about 4 KiB per page written meanwhile).
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -29,6 +29,8 @@ public static class StorageExtensions
                 services.AddOptions<SqliteStoreOptions>()
                     .BindConfiguration(SqliteStoreOptions.Section)
                     .Validate(o => o.MaxPageCount is null or > 0, $"{SqliteStoreOptions.Section}:MaxPageCount must be positive.")
+                    .Validate(o => o.CheckpointInterval > TimeSpan.Zero && o.CheckpointInterval <= TimeSpan.FromHours(1),
+                        $"{SqliteStoreOptions.Section}:CheckpointInterval must lie between 0 and 1 hour.")
                     .ValidateOnStart();
                 services.AddSingleton<SqliteDurability>();
                 if (configuration.GetValue($"{SqliteStoreOptions.Section}:GroupCommit", true))
@@ -39,6 +41,8 @@ public static class StorageExtensions
                 services.AddDbContextPool<NotificationsDbContext, SqliteNotificationsDbContext>((sp, db) =>
                     SqliteNotificationsDbContext.Configure(db, connectionString, sp.GetRequiredService<SqliteDurability>())
                         .AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
+                services.AddSingleton<SqliteWalCheckpointer>();
+                services.AddHostedService(sp => sp.GetRequiredService<SqliteWalCheckpointer>());
                 services.AddHostedService<SqliteCheckpointOnStop>();
                 break;
             case StorageProvider.Postgres:
