@@ -216,6 +216,23 @@ public sealed class LimitsTests(ServiceFactory service) : IClassFixture<ServiceF
         Assert.Equal("tooManyRequests", (await rejected.ReadObjectAsync()).ErrorCode());
     }
 
+    [Fact]
+    public async Task Health_probes_answer_while_their_address_is_throttled()
+    {
+        using var limited = service.WithWebHostBuilder(host => host.UseSetting("Limits:PermitsPerUser", "2"));
+        var anonymous = limited.CreateClient(new() { BaseAddress = new Uri("http://localhost/v1.0/") });
+        for (int i = 0; i < 3; i++)
+        {
+            await anonymous.GetAsync("me/notifications");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync("me/notifications")).StatusCode);
+
+        // An orchestrator probing from the same address as a flood must not take a healthy instance out of rotation.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+    }
+
     [Theory]
     [InlineData(32, false)]
     [InlineData(33, true)]

@@ -6,7 +6,7 @@ namespace GraphNotifications.Api.Operations;
 /// <summary>
 /// Probes for orchestrators, outside the OData routes and without a token: <c>/health/live</c> says the process
 /// answers; <c>/health/ready</c> also opens the store and says whether it took the last write, so an instance that
-/// cannot reach it, or whose store is full or read-only, leaves the rotation.
+/// cannot reach it, or whose store is full or read-only, leaves the rotation. The rate limiter leaves them alone.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -22,8 +22,10 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapGraphHealthChecks(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        // Not rate limited: probes come from the orchestrator's address, which a flood may share.
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) })
+            .AllowAnonymous().DisableRateLimiting();
         return endpoints;
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,31 +14,17 @@ namespace GraphNotifications.Api.Storage;
 /// (with it turned off the log grew to 800 MB in a 20-second benchmark). A failed checkpoint (a full disk, a
 /// read-only file) loses nothing: it is logged once and tried again at the next interval.
 /// </summary>
-public sealed partial class SqliteWalCheckpointer(
+internal sealed partial class SqliteWalCheckpointer(
     IServiceScopeFactory scopes, IOptionsMonitor<SqliteStoreOptions> options, TimeProvider clock, ILogger<SqliteWalCheckpointer> logger)
     : BackgroundService
 {
     private bool _failing;
 
-    /// <summary>One passive checkpoint: the log's size and how much of it is now in the database file, in pages.</summary>
-    public async Task<WalCheckpoint> CheckpointOnceAsync(CancellationToken cancellationToken)
+    private async Task CheckpointOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        DbConnection connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            await using var row = await command.ExecuteReaderAsync(cancellationToken);
-            await row.ReadAsync(cancellationToken);
-            return new WalCheckpoint(LogPages: row.GetInt32(1), CheckpointedPages: row.GetInt32(2));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,12 +59,9 @@ public sealed partial class SqliteWalCheckpointer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoints of the store's write-ahead log fail; nothing is lost, the log grows until one succeeds")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background checkpoints of the store's write-ahead log fail; nothing is lost, and the writer still checkpoints the log itself")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoints of the store's write-ahead log succeed again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Background checkpoints of the store's write-ahead log succeed again")]
     private static partial void LogRecovered(ILogger logger);
 }
-
-/// <summary>What one checkpoint found: the log's length and how much of it the database file now holds, in pages.</summary>
-public readonly record struct WalCheckpoint(int LogPages, int CheckpointedPages);

@@ -41,8 +41,7 @@ public static class StorageExtensions
                 services.AddDbContextPool<NotificationsDbContext, SqliteNotificationsDbContext>((sp, db) =>
                     SqliteNotificationsDbContext.Configure(db, connectionString, sp.GetRequiredService<SqliteDurability>())
                         .AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
-                services.AddSingleton<SqliteWalCheckpointer>();
-                services.AddHostedService(sp => sp.GetRequiredService<SqliteWalCheckpointer>());
+                services.AddHostedService<SqliteWalCheckpointer>();
                 services.AddHostedService<SqliteCheckpointOnStop>();
                 break;
             case StorageProvider.Postgres:
