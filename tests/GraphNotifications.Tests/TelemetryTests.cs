@@ -20,7 +20,7 @@ namespace GraphNotifications.Tests;
 /// </summary>
 public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>, IDisposable
 {
-    private readonly List<Activity> _spans = [];
+    private readonly ExportedSpans _spans = new();
     private HostMeasurements? _measured;
 
     [Fact]
@@ -148,6 +148,60 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
     }
 
     [Fact]
+    public async Task An_incoming_traceparent_makes_the_request_part_of_the_callers_trace()
+    {
+        using var observed = Observed();
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-10"));
+        var callerTrace = ActivityTraceId.CreateRandom();
+        var callerSpan = ActivitySpanId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "users/telemetry-user-10/notifications");
+        request.Headers.Add("traceparent", $"00-{callerTrace.ToHexString()}-{callerSpan.ToHexString()}-01");
+
+        Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(request)).StatusCode);
+
+        var server = await SpanAsync(s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).Contains("telemetry-user-10", StringComparison.Ordinal));
+        Assert.Equal(callerTrace, server.TraceId);
+        Assert.Equal(callerSpan, server.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task Store_spans_carry_the_SQL_and_never_the_values_a_request_sent()
+    {
+        using var observed = Observed();
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-11"));
+        const string Title = "telemetry-title-never-in-a-span";
+        var body = Bodies.Minimal(Title);
+
+        Assert.Equal(HttpStatusCode.Created, (await app.PostAsync("users/telemetry-user-11/notifications", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.GetAsync("users/telemetry-user-11/notifications?$filter=groupName eq 'telemetry-group-11'")).StatusCode);
+
+        var read = await SpanAsync(s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).Contains("telemetry-user-11", StringComparison.Ordinal)
+            && s.GetTagItem("http.request.method") as string == "GET");
+        // The feed's query, with its SQL text, in the read's trace.
+        await SpanAsync(s => s.Kind == ActivityKind.Client && s.TraceId == read.TraceId
+            && s.TagObjects.Any(tag => tag.Value?.ToString()?.Contains("SELECT", StringComparison.Ordinal) == true));
+        var storeTags = _spans.Snapshot().Where(s => s.Kind == ActivityKind.Client).SelectMany(s => s.TagObjects)
+            .Select(tag => tag.Value?.ToString() ?? string.Empty).ToList();
+        Assert.NotEmpty(storeTags);
+        Assert.DoesNotContain(storeTags, value => value.Contains(Title, StringComparison.Ordinal)
+            || value.Contains("telemetry-user-11", StringComparison.Ordinal)
+            || value.Contains("telemetry-group-11", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_stores_background_checkpoints_are_not_traced()
+    {
+        using var observed = Observed(service.WithWebHostBuilder(host => host.UseSetting("Storage:Sqlite:CheckpointInterval", "00:00:00.05")));
+        var app = Client(observed, TestTokens.AppOnly("telemetry-app-12"));
+
+        Assert.Equal(HttpStatusCode.Created, (await app.PostAsync("users/telemetry-user-12/notifications", Bodies.Minimal())).StatusCode);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        // Ten checkpoints or so have run by now: a span each would bury the requests' traces.
+        Assert.DoesNotContain(_spans.Snapshot(), s => s.TagObjects.Any(tag => tag.Value?.ToString()?.Contains("wal_checkpoint(PASSIVE)", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
     public async Task Health_probes_are_not_traced()
     {
         using var observed = Observed();
@@ -159,10 +213,7 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
 
         // The request after the probe is exported, so the probe would have been by then.
         await SpanAsync(s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).Contains("telemetry-user-9", StringComparison.Ordinal));
-        lock (_spans)
-        {
-            Assert.DoesNotContain(_spans, s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).StartsWith("/health", StringComparison.Ordinal));
-        }
+        Assert.DoesNotContain(_spans.Snapshot(), s => s.Kind == ActivityKind.Server && (s.GetTagItem("url.path") as string ?? string.Empty).StartsWith("/health", StringComparison.Ordinal));
     }
 
     private WebApplicationFactory<Program> Observed() => Observed(service);
@@ -199,18 +250,15 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            Activity[] spans;
-            lock (_spans)
-            {
-                spans = [.. _spans];
-            }
+            Activity[] spans = _spans.Snapshot();
 
             if (spans.FirstOrDefault(s => s is not null && match(s)) is { } found)
             {
                 return found;
             }
 
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "The span was never exported. " + string.Join("; ", spans.Select(s => $"{s.Source.Name} {s.Kind} {s.DisplayName} {s.SpanId} <- {s.ParentSpanId}")));
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "The span was never exported. " + string.Join("; ", spans.Select(s =>
+                $"{s.Source.Name} {s.Kind} {s.DisplayName} {s.SpanId} <- {s.ParentSpanId} [{string.Join(", ", s.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"))}]")));
             await Task.Delay(20);
         }
     }
@@ -222,4 +270,29 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
     private long Sum(string name, params (string Key, object Value)[] tags) => (long)_measured!.Sum(name, tags);
 
     public void Dispose() => _measured?.Dispose();
+
+    /// <summary>
+    /// The in-memory exporter's collection. It adds each span on the thread that ended it, background work's
+    /// included (the store's checkpoints, the expiry sweep), so reads take a copy under the same lock.
+    /// </summary>
+    private sealed class ExportedSpans : System.Collections.ObjectModel.Collection<Activity>
+    {
+        private readonly Lock _gate = new();
+
+        public Activity[] Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. this];
+            }
+        }
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (_gate)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+    }
 }

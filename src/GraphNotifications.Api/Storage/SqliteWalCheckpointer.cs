@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 
 namespace GraphNotifications.Api.Storage;
 
@@ -22,6 +23,8 @@ internal sealed partial class SqliteWalCheckpointer(
 
     private async Task CheckpointOnceAsync(CancellationToken cancellationToken)
     {
+        // Housekeeping, not a request's work: a span a second would crowd the traces.
+        using var untraced = SuppressInstrumentationScope.Begin();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);

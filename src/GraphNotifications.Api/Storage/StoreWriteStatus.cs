@@ -21,8 +21,10 @@ public sealed class StoreWriteStatus(TimeProvider clock)
         }
     }
 
-    public void RecordFailure()
+    /// <summary>Marks the store failing since now; <paramref name="refusal"/> is what the store answered.</summary>
+    public void RecordFailure(Exception refusal)
     {
+        SqliteReadOnlyConnections.ForgetAfter(refusal);
         lock (_gate)
         {
             _lastFailure = clock.GetUtcNow();

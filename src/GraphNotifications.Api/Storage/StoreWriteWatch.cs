@@ -30,7 +30,7 @@ internal sealed class StoreWriteWatch(StoreWriteStatus status) : SaveChangesInte
     {
         if (StoreUnavailability.IsUnavailable(exception))
         {
-            status.RecordFailure();
+            status.RecordFailure(exception);
         }
     }
 }

@@ -21,15 +21,21 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
     public const int MaxGroup = 64;
 
     private readonly Channel<StagedWrite> _writes = Channel.CreateUnbounded<StagedWrite>(new() { SingleReader = true });
-    private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<SqliteWriteGroups> _logger;
     private readonly StoreWriteStatus _status;
+    private readonly AsyncServiceScope _scope;
+    private readonly NotificationsDbContext _db;
+    private readonly GraphMetrics? _metrics;
     private readonly Task _writer;
-    private GraphMetrics? _metrics;
 
     public SqliteWriteGroups(IServiceScopeFactory scopes, ILogger<SqliteWriteGroups> logger, StoreWriteStatus status)
     {
-        (_scopes, _logger, _status) = (scopes, logger, status);
+        (_logger, _status) = (logger, status);
+        // The writer's context is taken here, while the container is surely alive: the writer's task may first run
+        // after a host that stops at once has begun disposing it.
+        _scope = scopes.CreateAsyncScope();
+        _db = _scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        _metrics = _scope.ServiceProvider.GetService<GraphMetrics>();
         _writer = Task.Run(WriteAsync);
     }
 
@@ -47,6 +53,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
         // The server has drained its requests by now: finish what was handed over, then stop.
         _writes.Writer.TryComplete();
         await _writer;
+        await _scope.DisposeAsync();
     }
 
     private Task Enqueue(StagedWrite write) =>
@@ -54,9 +61,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
 
     private async Task WriteAsync()
     {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        _metrics = scope.ServiceProvider.GetService<GraphMetrics>();
+        var db = _db;
         var group = new Queue<StagedWrite>(MaxGroup);
         var reader = _writes.Reader;
         while (await reader.WaitToReadAsync())
@@ -148,7 +153,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
                     // A save's failure reaches the readiness probe through StoreWriteWatch; the inserts' through here.
                     if (write.Create is not null && StoreUnavailability.IsUnavailable(ex))
                     {
-                        _status.RecordFailure();
+                        _status.RecordFailure(ex);
                     }
 
                     write.Fail(ex);
@@ -182,7 +187,7 @@ public sealed class SqliteWriteGroups : IAsyncDisposable
                 // The saves succeeded and said so; the commit is what failed, so the readiness probe hears it here.
                 if (StoreUnavailability.IsUnavailable(ex))
                 {
-                    _status.RecordFailure();
+                    _status.RecordFailure(ex);
                 }
 
                 foreach (var write in staged)
