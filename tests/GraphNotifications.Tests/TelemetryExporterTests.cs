@@ -31,8 +31,15 @@ public sealed class TelemetryExporterTests(SqliteServiceFactory service) : IClas
         var created = await client.PostAsync("users/otlp-user/notifications", Bodies.Minimal());
         string requestId = created.Headers.GetValues("request-id").Single();
 
-        // The exporters batch (traces) and export on a period (metrics): flushing sends what they hold now.
-        Assert.True(exporting.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000), "the traces were not flushed");
+        // The exporters batch (traces) and export on a period (metrics): flushing sends what they hold now. The
+        // server span ends once the response is complete, which may be just after the client has read it.
+        var tracer = exporting.Services.GetRequiredService<TracerProvider>();
+        for (var waited = TimeSpan.Zero; !collector.Received("/v1/traces", "otlp-user/notifications") && waited < TimeSpan.FromSeconds(10); waited += TimeSpan.FromMilliseconds(50))
+        {
+            Assert.True(tracer.ForceFlush(10_000), "the traces were not flushed");
+            await Task.Delay(50);
+        }
+
         Assert.True(exporting.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000), "the metrics were not flushed");
         Assert.True(exporting.Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000), "the logs were not flushed");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
