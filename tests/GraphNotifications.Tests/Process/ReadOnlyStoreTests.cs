@@ -58,6 +58,38 @@ public sealed class ReadOnlyStoreTests
         Assert.Equal(stored.Order(), (await FeedIdsAsync(restarted)).Order());
     }
 
+    [SkippableFact(Timeout = ServiceProcessCollection.TestTimeout)]
+    public async Task Connections_opened_while_the_store_was_read_only_refuse_at_most_one_write_after()
+    {
+        await using var service = await ServiceProcess.StartAsync();
+        using var client = service.Delegated(User, App);
+        await client.CreateAsync("me/notifications");
+        string[] files = [.. new[] { "", "-wal" }.Select(suffix => service.DatabasePath + suffix).Where(File.Exists)];
+
+        string? refusal = Chattr("+i", files);
+        Skip.If(refusal is not null, $"chattr +i is not available here: {refusal}");
+        try
+        {
+            // Reads side by side make the pool open new connections now: SQLite opens them read-only.
+            var reads = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => client.GetAsync("me/notifications")));
+            Assert.All(reads, read => Assert.Equal(HttpStatusCode.OK, read.StatusCode));
+        }
+        finally
+        {
+            Assert.Null(Chattr("-i", files));
+        }
+
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 4; i++)
+        {
+            statuses.Add((await client.PostAsync("me/notifications", Bodies.Minimal($"after-{i}"))).StatusCode);
+        }
+
+        // The first write that meets a read-only connection empties the pool; the rest open the file afresh.
+        Assert.True(statuses.Count(status => status != HttpStatusCode.Created) <= 1, string.Join(", ", statuses));
+        Assert.Equal(HttpStatusCode.Created, statuses[^1]);
+    }
+
     private static async Task<List<string>> FeedIdsAsync(HttpClient client) =>
         [.. (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>())];
 
