@@ -18,28 +18,31 @@ public static class StoreUnavailability
     private const int SqliteFull = 13;
     private const int SqliteCantOpen = 14;
 
-    public static bool IsUnavailable(Exception exception)
+    public static bool IsUnavailable(Exception exception) => Chain(exception).Any(current => current switch
+    {
+        SqliteException sqlite => IsUnavailable(sqlite),
+        PostgresException postgres => IsUnavailable(postgres),
+        // An NpgsqlException that is not a server's answer is the connection failing: refused, reset, timed out.
+        NpgsqlException => true,
+        _ => false,
+    });
+
+    /// <summary>Whether SQLite refused a write because its file, or the connection's view of it, is read-only.</summary>
+    public static bool IsSqliteReadOnly(Exception exception) =>
+        Chain(exception).Any(current => current is SqliteException sqlite && PrimaryCode(sqlite) == SqliteReadOnly);
+
+    private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current switch
-            {
-                SqliteException sqlite => IsUnavailable(sqlite),
-                PostgresException postgres => IsUnavailable(postgres),
-                // An NpgsqlException that is not a server's answer is the connection failing: refused, reset, timed out.
-                NpgsqlException => true,
-                _ => false,
-            })
-            {
-                return true;
-            }
+            yield return current;
         }
-
-        return false;
     }
 
+    private static int PrimaryCode(SqliteException exception) => exception.SqliteExtendedErrorCode & 0xFF;
+
     private static bool IsUnavailable(SqliteException exception) =>
-        (exception.SqliteExtendedErrorCode & 0xFF) is SqliteFull or SqliteReadOnly or SqliteIoError or SqliteCantOpen
+        PrimaryCode(exception) is SqliteFull or SqliteReadOnly or SqliteIoError or SqliteCantOpen
             or SqliteBusy or SqliteLocked;
 
     // PostgreSQL's SQLSTATE classes: https://www.postgresql.org/docs/current/errcodes-appendix.html

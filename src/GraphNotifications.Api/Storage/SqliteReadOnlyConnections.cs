@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Errors;
 using Microsoft.Data.Sqlite;
 
 namespace GraphNotifications.Api.Storage;
@@ -9,18 +10,11 @@ namespace GraphNotifications.Api.Storage;
 /// </summary>
 internal static class SqliteReadOnlyConnections
 {
-    // SQLite's primary result code SQLITE_READONLY (the low byte of an extended code): https://sqlite.org/rescode.html
-    private const int SqliteReadOnly = 8;
-
     public static void ForgetAfter(Exception refusal)
     {
-        for (Exception? current = refusal; current is not null; current = current.InnerException)
+        if (StoreUnavailability.IsSqliteReadOnly(refusal))
         {
-            if (current is SqliteException { SqliteExtendedErrorCode: var code } && (code & 0xFF) == SqliteReadOnly)
-            {
-                SqliteConnection.ClearAllPools();
-                return;
-            }
+            SqliteConnection.ClearAllPools();
         }
     }
 }

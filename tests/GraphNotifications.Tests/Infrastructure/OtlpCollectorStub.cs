@@ -1,13 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GraphNotifications.Tests.Infrastructure;
 
@@ -18,9 +10,11 @@ namespace GraphNotifications.Tests.Infrastructure;
 /// </summary>
 public sealed class OtlpCollectorStub : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
 
-    private OtlpCollectorStub(WebApplication app) => _app = app;
+    private OtlpCollectorStub()
+    {
+    }
 
     /// <summary>The endpoint to configure as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
     public Uri Endpoint { get; private set; } = null!;
@@ -29,15 +23,9 @@ public sealed class OtlpCollectorStub : IAsyncDisposable
 
     public static async Task<OtlpCollectorStub> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var collector = new OtlpCollectorStub(app);
-        app.Run(collector.AcceptAsync);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        collector.Endpoint = new Uri(address);
+        var collector = new OtlpCollectorStub();
+        collector._app = await LoopbackApp.StartAsync(collector.AcceptAsync);
+        collector.Endpoint = collector._app.Address;
         return collector;
     }
 
@@ -55,9 +43,5 @@ public sealed class OtlpCollectorStub : IAsyncDisposable
         context.Response.ContentType = "application/x-protobuf";
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

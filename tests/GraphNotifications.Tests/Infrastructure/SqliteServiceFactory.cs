@@ -10,10 +10,20 @@ public sealed class SqliteServiceFactory : ServiceFactoryBase
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("graphnotifications-tests-").FullName;
 
+    /// <summary>More settings for the service, such as a store setting under test.</summary>
+    public IReadOnlyList<(string Key, string Value)> Settings { get; init; } = [];
+
+    /// <summary>The store's database file (its write-ahead log is beside it, with "-wal" appended).</summary>
+    public string DatabasePath => Path.Combine(_directory, "notifications.db");
+
     protected override void ConfigureStore(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={Path.Combine(_directory, "notifications.db")}");
+        builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -22,9 +22,7 @@ public sealed class ReadOnlyStoreTests
         await using var service = await ServiceProcess.StartAsync();
         using var client = service.Delegated(User, App);
         var stored = new List<string> { await client.CreateAsync("me/notifications") };
-        // The database and its write-ahead log; not the -shm index, which SQLite maps into memory (a write to an
-        // immutable mapped page is a SIGBUS, a crash rather than a read-only store).
-        string[] files = [.. new[] { "", "-wal" }.Select(suffix => service.DatabasePath + suffix).Where(File.Exists)];
+        string[] files = StoreFiles(service);
 
         string? refusal = Chattr("+i", files);
         Skip.If(refusal is not null, $"chattr +i is not available here: {refusal}");
@@ -64,7 +62,7 @@ public sealed class ReadOnlyStoreTests
         await using var service = await ServiceProcess.StartAsync();
         using var client = service.Delegated(User, App);
         await client.CreateAsync("me/notifications");
-        string[] files = [.. new[] { "", "-wal" }.Select(suffix => service.DatabasePath + suffix).Where(File.Exists)];
+        string[] files = StoreFiles(service);
 
         string? refusal = Chattr("+i", files);
         Skip.If(refusal is not null, $"chattr +i is not available here: {refusal}");
@@ -89,6 +87,13 @@ public sealed class ReadOnlyStoreTests
         Assert.True(statuses.Count(status => status != HttpStatusCode.Created) <= 1, string.Join(", ", statuses));
         Assert.Equal(HttpStatusCode.Created, statuses[^1]);
     }
+
+    /// <summary>
+    /// The database and its write-ahead log; not the -shm index, which SQLite maps into memory (a write to an
+    /// immutable mapped page is a SIGBUS, a crash rather than a read-only store).
+    /// </summary>
+    private static string[] StoreFiles(ServiceProcess service) =>
+        [.. new[] { "", "-wal" }.Select(suffix => service.DatabasePath + suffix).Where(File.Exists)];
 
     private static async Task<List<string>> FeedIdsAsync(HttpClient client) =>
         [.. (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>())];

@@ -1,5 +1,4 @@
 using GraphNotifications.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace GraphNotifications.Tests.Storage;
@@ -19,19 +18,19 @@ public sealed class WalCheckpointTests
     {
         // Fewer pages than the writer's own threshold: only the background checkpointer copies them.
         const int Creates = 30;
-        using var service = new CheckpointedSqliteService(checkpointInterval: TimeSpan.FromMilliseconds(100));
+        using var service = Service(checkpointInterval: TimeSpan.FromMilliseconds(100));
         var client = service.AppOnly("wal-app");
         for (int i = 0; i < Creates; i++)
         {
             await client.CreateAsync("users/wal-user/notifications");
         }
 
-        Assert.True(new FileInfo(service.Database + "-wal").Length < AutoCheckpointPages * PageBytes, "The writer checkpointed: write fewer pages.");
+        Assert.True(new FileInfo(service.DatabasePath + "-wal").Length < AutoCheckpointPages * PageBytes, "The writer checkpointed: write fewer pages.");
         long inFile = 0;
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(10) && inFile < Creates; waited += TimeSpan.FromMilliseconds(200))
         {
             await Task.Delay(200);
-            inFile = CountInDatabaseFileAlone(service.Database);
+            inFile = CountInDatabaseFileAlone(service.DatabasePath);
         }
 
         Assert.Equal(Creates, inFile);
@@ -41,7 +40,7 @@ public sealed class WalCheckpointTests
     public async Task The_log_stays_bounded_under_steady_writes()
     {
         // No background checkpoint in this run: the writer's own checkpoint is what keeps the log from growing.
-        using var service = new CheckpointedSqliteService(checkpointInterval: TimeSpan.FromHours(1));
+        using var service = Service(checkpointInterval: TimeSpan.FromHours(1));
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async worker =>
         {
             var client = service.AppOnly("wal-app");
@@ -52,7 +51,7 @@ public sealed class WalCheckpointTests
         }));
 
         // The log file keeps its largest size: the threshold plus the commit that crossed it, not every page written.
-        long walBytes = new FileInfo(service.Database + "-wal").Length;
+        long walBytes = new FileInfo(service.DatabasePath + "-wal").Length;
         Assert.True(walBytes < 2 * AutoCheckpointPages * PageBytes, $"The write-ahead log grew to {walBytes:N0} bytes.");
     }
 
@@ -78,30 +77,6 @@ public sealed class WalCheckpointTests
         }
     }
 
-    private sealed class CheckpointedSqliteService(TimeSpan checkpointInterval) : ServiceFactoryBase
-    {
-        private readonly string _directory = Directory.CreateTempSubdirectory("graphnotifications-wal-").FullName;
-
-        public string Database => Path.Combine(_directory, "notifications.db");
-
-        protected override void ConfigureStore(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Storage:Provider", "Sqlite");
-            builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={Database}");
-            builder.UseSetting("Storage:Sqlite:CheckpointInterval", checkpointInterval.ToString());
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            if (disposing)
-            {
-                SqliteConnection.ClearAllPools();
-                if (Directory.Exists(_directory))
-                {
-                    Directory.Delete(_directory, recursive: true);
-                }
-            }
-        }
-    }
+    private static SqliteServiceFactory Service(TimeSpan checkpointInterval) =>
+        new() { Settings = [("Storage:Sqlite:CheckpointInterval", checkpointInterval.ToString())] };
 }
