@@ -11,27 +11,21 @@ public static class ContractFiles
     /// <summary>csdl/openapi.json, the description generated from the contract, copied beside the tests likewise.</summary>
     public static string OpenApiPath { get; } = Path.Combine(AppContext.BaseDirectory, "csdl", "openapi.json");
 
-    private static readonly string[] OasisCsdlFolder = ["shared", "reference", "oasis-csdl"];
-
     /// <summary>
-    /// The folder of the OASIS CSDL schemas (edmx.xsd, edm.xsd, csdl.schema.json): <c>shared/reference/oasis-csdl</c>
-    /// in the nearest folder above the tests that has one. CI clones the repository with <c>../shared</c> beside it.
+    /// The folder of the OASIS CSDL schemas (edmx.xsd, edm.xsd, csdl.schema.json), copied beside the tests by the test
+    /// project from the pinned npm package odata-csdl (tools/oasis-csdl, restored by the build).
     /// </summary>
     public static string OasisCsdl()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        string folder = Path.Combine(AppContext.BaseDirectory, "oasis-csdl");
+        if (!File.Exists(Path.Combine(folder, "edmx.xsd")))
         {
-            string candidate = Path.Combine([directory.FullName, .. OasisCsdlFolder]);
-            if (File.Exists(Path.Combine(candidate, "edmx.xsd")))
-            {
-                return candidate;
-            }
+            Assert.Fail(
+                $"The OASIS CSDL schemas are not beside the tests ({folder}): the test project copies them from " +
+                "tools/oasis-csdl/node_modules/odata-csdl/schemas after running npm ci there. Build the tests again.");
         }
 
-        Assert.Fail(
-            $"The OASIS CSDL schemas were not found: no folder above {AppContext.BaseDirectory} contains " +
-            $"{Path.Combine([.. OasisCsdlFolder, "edmx.xsd"])}. Check the repository out with the shared folder beside it (../shared).");
-        return string.Empty;
+        return folder;
     }
 
     /// <summary>
