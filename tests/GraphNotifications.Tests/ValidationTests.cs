@@ -105,7 +105,7 @@ public sealed class ValidationTests(ServiceFactory service) : IClassFixture<Serv
     [Theory]
     [InlineData("[{\"targetHostName\":\"x\"}]", "array")]
     [InlineData("{\"targetHostName\":", "not valid JSON")]
-    [InlineData("", "not valid JSON")]
+    [InlineData("", "The request body is empty")]
     [InlineData("\"text\"", "JSON object")]
     [InlineData("{\"targetHostName\":\"a\",\"targetHostName\":\"b\",\"payload\":{\"rawContent\":\"r\"}}", "not valid JSON")]
     public async Task A_body_that_is_not_one_JSON_object_is_a_400(string body, string messagePart)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Protocol;
 
 namespace GraphNotifications.Api.Batch;
 
@@ -15,14 +16,11 @@ public static class BatchRequestReader
 
     public static async Task<(IReadOnlyList<BatchRequestItem>? Requests, GraphError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        JsonDocument document;
-        try
+        var (document, notJson) = await JsonBody.ParseAsync(request, "a batch, {\"requests\": [{\"id\", \"method\", \"url\", …}]}",
+            body => JsonDocument.ParseAsync(body, cancellationToken: cancellationToken));
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Malformed($"The batch body is not valid JSON: {ex.Message}"));
+            return (null, notJson);
         }
 
         using (document)

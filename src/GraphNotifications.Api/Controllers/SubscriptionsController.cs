@@ -178,7 +178,7 @@ public sealed class SubscriptionsController(
             return (null, unsupported);
         }
 
-        var (node, error) = await JsonBody.ReadAsync(Request, cancellationToken);
+        var (node, error) = await JsonBody.ReadAsync(Request, "a subscription as a JSON object ({\"changeType\": …, \"notificationUrl\": …, \"resource\": …, \"expirationDateTime\": …})", cancellationToken);
         return node switch
         {
             _ when error is not null => (null, error),

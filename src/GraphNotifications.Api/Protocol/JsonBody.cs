@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using GraphNotifications.Api.Errors;
 using Microsoft.Net.Http.Headers;
 
@@ -11,7 +12,7 @@ namespace GraphNotifications.Api.Protocol;
 /// (<c>"\ud800"</c>). System.Text.Json checks those only when a string is first read, which would otherwise be
 /// somewhere in the middle of validation, as an exception and a 500.
 /// </summary>
-public static class JsonBody
+public static partial class JsonBody
 {
     public const int MaxDepth = 32;
 
@@ -39,17 +40,22 @@ public static class JsonBody
             : null;
     }
 
-    /// <summary>The body as JSON, every string and name in it readable; or the 400 that says why not.</summary>
-    public static async Task<(JsonNode? Json, GraphError? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body as JSON, every string and name in it readable; or the 400 that says why not.
+    /// <paramref name="expected"/> says what the route takes ("a notification as a JSON object"), for the answer to an
+    /// empty or malformed body.
+    /// </summary>
+    public static async Task<(JsonNode? Json, GraphError? Error)> ReadAsync(HttpRequest request, string expected, CancellationToken cancellationToken)
     {
         JsonNode? node;
+        var body = new BodyContentWatch(request.Body);
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, NodeOptions, DocumentOptions, cancellationToken);
+            node = await JsonNode.ParseAsync(body, NodeOptions, DocumentOptions, cancellationToken);
         }
         catch (JsonException ex)
         {
-            return (null, GraphError.BadRequest($"The request body is not valid JSON: {ex.Message}"));
+            return (null, NotJson(ex, body.HasContent, expected));
         }
         catch (InvalidOperationException)
         {
@@ -59,6 +65,46 @@ public static class JsonBody
 
         return FirstUnreadable(node, path: null) is { } path ? (null, Undecodable(path)) : (node, null);
     }
+
+    /// <summary>
+    /// Parses a body with <paramref name="parse"/> and answers System.Text.Json's refusal in the service's words; for
+    /// readers that need more than <see cref="ReadAsync"/> (the batch reads a <see cref="JsonDocument"/>).
+    /// </summary>
+    public static async Task<(T? Value, GraphError? Error)> ParseAsync<T>(HttpRequest request, string expected, Func<Stream, Task<T>> parse)
+        where T : class
+    {
+        var body = new BodyContentWatch(request.Body);
+        try
+        {
+            return (await parse(body), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, NotJson(ex, body.HasContent, expected));
+        }
+    }
+
+    /// <summary>
+    /// The 400 for a body System.Text.Json refused: empty (nothing but whitespace), or the parser's reason with the
+    /// line and position (1-based, counted in bytes as the parser counts them), never its internals (isFinalBlock…).
+    /// </summary>
+    private static GraphError NotJson(JsonException ex, bool hasContent, string expected)
+    {
+        if (!hasContent)
+        {
+            return GraphError.BadRequest($"The request body is empty: {expected} was expected.");
+        }
+
+        string reason = ParserPosition().Replace(ex.Message, string.Empty).TrimEnd('.', ' ');
+        string where = ex.LineNumber is { } line && ex.BytePositionInLine is { } position
+            ? $" at line {line + 1}, position {position + 1}"
+            : string.Empty;
+        return GraphError.BadRequest($"The request body is not valid JSON: {reason}{where}; {expected} was expected.");
+    }
+
+    /// <summary>The position System.Text.Json appends to its messages; the answer says it in its own words.</summary>
+    [GeneratedRegex(@"\s*(Path: [^|]*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
+    private static partial Regex ParserPosition();
 
     private static GraphError Undecodable(string path) => GraphError.BadRequest(
         $"The request body is not valid JSON: the text at '{path}' is not valid UTF-8, or escapes a lone UTF-16 surrogate.",

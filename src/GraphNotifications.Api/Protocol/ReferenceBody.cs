@@ -14,7 +14,7 @@ public static class ReferenceBody
             return (null, unsupported);
         }
 
-        var (node, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        var (node, error) = await JsonBody.ReadAsync(request, "a reference to a notification, {\"@odata.id\": \"<its URL>\"}", cancellationToken);
         if (error is not null)
         {
             return (null, error);

@@ -21,6 +21,8 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
 {
     private const string NotificationType = "microsoft.graph.notification";
 
+    private const string ExpectedBody = "a notification as a JSON object ({\"targetHostName\": …, \"payload\": {…}})";
+
     public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
     {
         var http = context.HttpContext;
@@ -82,7 +84,7 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
 
     private static async Task<(JsonObject? Json, GraphError? Error)> ReadAsync(HttpRequest request)
     {
-        var (node, error) = await JsonBody.ReadAsync(request, request.HttpContext.RequestAborted);
+        var (node, error) = await JsonBody.ReadAsync(request, ExpectedBody, request.HttpContext.RequestAborted);
         return node switch
         {
             _ when error is not null => (null, error),
