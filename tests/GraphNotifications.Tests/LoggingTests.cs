@@ -79,7 +79,7 @@ public sealed class LoggingTests(ServiceFactory service) : IClassFixture<Service
         Assert.DoesNotContain(sink.Entries, e => e.Category.StartsWith("Microsoft.AspNetCore.OData", StringComparison.Ordinal));
     }
 
-    public sealed record Entry(string Category, string Message, IReadOnlyDictionary<string, object?> Scopes);
+    public sealed record Entry(string Category, string Message, IReadOnlyDictionary<string, object?> Scopes, LogLevel Level, EventId EventId);
 
     public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
     {
@@ -125,7 +125,7 @@ public sealed class LoggingTests(ServiceFactory service) : IClassFixture<Service
                 if (IsEnabled(logLevel))
                 {
                     provider.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-                    provider.Entries.Enqueue(new Entry(category, formatter(state, exception), provider.CurrentScopes()));
+                    provider.Entries.Enqueue(new Entry(category, formatter(state, exception), provider.CurrentScopes(), logLevel, eventId));
                 }
             }
         }

@@ -31,17 +31,58 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private SocketsHttpHandler? _handler;
     private int _runs;
 
+    private readonly string _environment = "Production";
+
     private ServiceProcess(DirectoryInfo workingDirectory, int port, Func<ServiceProcess, IEnumerable<string>> storageArguments)
+        : this(workingDirectory, port)
     {
-        WorkingDirectory = workingDirectory.FullName;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/v1.0/");
-        _arguments = [ServiceAssembly(), "--urls", $"http://127.0.0.1:{port}"];
         _arguments.AddRange(storageArguments(this));
         _arguments.AddRange(TestTokens.BearerSettings().Select(setting => $"--{setting.Key}={setting.Value}"));
 
         // The content root is the working directory, so the appsettings.json beside the dll is not read: repeat its
         // log filters, or EF Core logs every SQL command and buries a failure's cause in the captured output.
         _arguments.AddRange(["--Logging:LogLevel:Microsoft.AspNetCore=Warning", "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning"]);
+    }
+
+    /// <summary>The process as <c>dotnet run</c> starts it: only the URL on the command line.</summary>
+    private ServiceProcess(DirectoryInfo workingDirectory, int port, string environment)
+        : this(workingDirectory, port)
+    {
+        _environment = environment;
+    }
+
+    private ServiceProcess(DirectoryInfo workingDirectory, int port)
+    {
+        WorkingDirectory = workingDirectory.FullName;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/v1.0/");
+        _arguments = [ServiceAssembly(), "--urls", $"http://127.0.0.1:{port}"];
+    }
+
+    /// <summary>
+    /// Starts the service as a newcomer's first <c>dotnet run</c> does: in Development, with the project's own
+    /// appsettings.json and appsettings.Development.json (copied into the working directory, its content root), its
+    /// default store (a new <c>./data/notifications.db</c>), and nothing else on the command line but the URL.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsFirstRunAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("graphnotifications-first-run-");
+        string project = Path.Combine(RepositoryRoot(), "src", "GraphNotifications.Api");
+        foreach (string file in new[] { "appsettings.json", "appsettings.Development.json" })
+        {
+            File.Copy(Path.Combine(project, file), Path.Combine(directory.FullName, file));
+        }
+
+        var service = new ServiceProcess(directory, FreePort(), "Development");
+        try
+        {
+            await service.RunAsync();
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The temporary folder the service runs in; deleted on dispose.</summary>
@@ -254,7 +295,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         _arguments.ForEach(startInfo.ArgumentList.Add);
-        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = _environment;
         startInfo.Environment.Remove("DOTNET_ENVIRONMENT");
 
         // Settings a developer or CI may export would outrank the service's own defaults that these tests check.
