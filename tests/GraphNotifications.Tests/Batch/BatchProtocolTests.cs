@@ -113,7 +113,7 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
     };
 
     [Theory]
-    [MemberData(nameof(MalformedBatches))]
+    [MemberData(nameof(MalformedBatches), DisableDiscoveryEnumeration = true)]
     public async Task A_malformed_batch_is_a_400_and_none_of_it_runs(string why, JsonArray requests)
     {
         string user = "batch-malformed-" + why.Replace(' ', '-');

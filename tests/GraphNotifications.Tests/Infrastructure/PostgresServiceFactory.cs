@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Xunit.Abstractions;
 
 namespace GraphNotifications.Tests.Infrastructure;
 
@@ -6,9 +7,10 @@ namespace GraphNotifications.Tests.Infrastructure;
 /// The service in process on a real PostgreSQL database of its own (<see cref="PostgresTestDatabase"/>), for tests
 /// whose point is what the store itself does.
 /// </summary>
-public sealed class PostgresServiceFactory : ServiceFactoryBase
+/// <param name="diagnostics">xunit's diagnostic sink, for the database's note when no server is configured.</param>
+public sealed class PostgresServiceFactory(IMessageSink diagnostics) : ServiceFactoryBase
 {
-    public PostgresTestDatabase Database { get; } = new();
+    public PostgresTestDatabase Database { get; } = new(diagnostics);
 
     protected override void ConfigureStore(IWebHostBuilder builder)
     {

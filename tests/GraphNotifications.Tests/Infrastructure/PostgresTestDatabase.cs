@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace GraphNotifications.Tests.Infrastructure;
 
@@ -8,7 +11,8 @@ namespace GraphNotifications.Tests.Infrastructure;
 /// the fixture is made, dropped when it is disposed, so that runs and test classes never see each other's rows.
 /// </summary>
 /// <remarks>
-/// Without the variable the PostgreSQL tests skip, saying why; under CI (<c>CI=true</c>) they fail instead, since
+/// Without the variable the PostgreSQL tests skip, saying why, once a run in the default <c>dotnet test</c> output (a
+/// diagnostic message, which xunit.runner.json lets through; a skip reason shows only at detailed verbosity); under CI (<c>CI=true</c>) they fail instead, since
 /// there a missing server means the run would prove nothing about PostgreSQL.
 /// </remarks>
 public sealed class PostgresTestDatabase : IDisposable
@@ -19,7 +23,11 @@ public sealed class PostgresTestDatabase : IDisposable
     private readonly string? _connectionString;
     private bool _dropped;
 
-    public PostgresTestDatabase()
+    /// <summary>The sinks told already: xunit hands every fixture of a run the same one.</summary>
+    private static readonly ConditionalWeakTable<IMessageSink, object> Told = [];
+
+    /// <param name="diagnostics">xunit's diagnostic sink, which it passes to a fixture's constructor.</param>
+    public PostgresTestDatabase(IMessageSink diagnostics)
     {
         _serverConnectionString = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
         if (_serverConnectionString is null)
@@ -28,6 +36,11 @@ public sealed class PostgresTestDatabase : IDisposable
             {
                 throw new InvalidOperationException(
                     $"CI=true but {Variable} is not set: the PostgreSQL tests must run in CI. {HowToRun}");
+            }
+
+            if (Told.TryAdd(diagnostics, Told))
+            {
+                diagnostics.OnMessage(new DiagnosticMessage(Notice));
             }
 
             return;
@@ -43,6 +56,9 @@ public sealed class PostgresTestDatabase : IDisposable
 
     /// <summary>The connection string of this fixture's own database.</summary>
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException(SkipReason);
+
+    /// <summary>The one line a run without a server prints.</summary>
+    public static string Notice => $"PostgreSQL tests skipped: {Variable} is not set. {HowToRun}";
 
     private static string SkipReason => $"No PostgreSQL server: {Variable} is not set. {HowToRun}";
 
