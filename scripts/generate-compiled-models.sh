@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the EF Core compiled models (src/GraphNotifications.Api/Storage/CompiledModels/Sqlite and /Postgres)
 # from the model (Storage/EntityConfigurations and each context's OnModelCreating). The service starts on them
-# instead of building its model at start-up. Run it after every model change, with the migrations (README,
+# instead of building its model at start-up. Run it after every model change, with the migrations (docs/changing-the-model.md,
 # "Changing the model"); CompiledModelTests fails while a compiled model differs from the model.
 set -euo pipefail
 

@@ -1,7 +1,7 @@
 namespace GraphNotifications.Api.Errors;
 
 /// <summary>
-/// The stable <c>error.code</c> values, listed in the README: the HTTP status description in camelCase (Microsoft's
+/// The stable <c>error.code</c> values, listed in docs/api.md (Errors): the HTTP status description in camelCase (Microsoft's
 /// API guidelines), and for <c>error.details[].code</c> the kind of problem with a property.
 /// </summary>
 public static class GraphErrorCodes

@@ -70,7 +70,7 @@ public static class QueryOptionsCheck
         }
 
         // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
-        // the filter, the in-memory one fails on the values), so every store answers as the README says, 501.
+        // the filter, the in-memory one fails on the values), so every store answers as docs/api.md says, 501.
         if (filters.Any(ReadsDynamicProperty))
         {
             return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, QueryNotSupportedException.Explanation);

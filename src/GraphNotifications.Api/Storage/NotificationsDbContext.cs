@@ -12,7 +12,7 @@ namespace GraphNotifications.Api.Storage;
 /// and the in-memory store has one because a context must be concrete.
 /// </summary>
 /// <remarks>
-/// After changing the mapping, add a migration for each provider (the README shows both commands):
+/// After changing the mapping, add a migration for each provider (docs/changing-the-model.md shows both commands):
 /// <c>dotnet ef migrations add &lt;Name&gt; --project src/GraphNotifications.Api --context SqliteNotificationsDbContext --output-dir Storage/Migrations/Sqlite</c>
 /// and the same with <c>PostgresNotificationsDbContext</c> and <c>Storage/Migrations/Postgres</c>.
 /// </remarks>

@@ -35,7 +35,7 @@ public sealed class GraphMetrics
 
     public void ExpirationsSwept(int count) => Add(_expirationsSwept, count);
 
-    /// <summary>An error answer. The tags are the stable codes of the README, so their number stays small.</summary>
+    /// <summary>An error answer. The tags are the stable codes of docs/api.md, so their number stays small.</summary>
     public void Rejected(GraphError error) => _rejected.Add(1,
         new KeyValuePair<string, object?>("http.response.status_code", error.StatusCode),
         new KeyValuePair<string, object?>("graph.error.code", error.Code),

@@ -5,7 +5,7 @@ using GraphNotifications.Api.Errors;
 namespace GraphNotifications.Api.Validation;
 
 /// <summary>
-/// How much text a notification may carry (the README lists the figures). A notification is shown to people on
+/// How much text a notification may carry (docs/api.md lists the figures). A notification is shown to people on
 /// small screens; these bounds keep one app from filling a feed, or the store, with a single request.
 /// </summary>
 public static class PropertyLimits

@@ -8,7 +8,7 @@ namespace GraphNotifications.Tests.Authorization;
 
 /// <summary>
 /// Production identity is configuration alone: an <c>Authority</c> and the accepted audiences, the signing keys read
-/// from the authority's OpenID Connect metadata, exactly as the README configures Entra ID.
+/// from the authority's OpenID Connect metadata, exactly as docs/identity.md configures Entra ID.
 /// </summary>
 public sealed class OidcAuthorityTests(OidcAuthorityTests.Fixture fixture) : IClassFixture<OidcAuthorityTests.Fixture>
 {

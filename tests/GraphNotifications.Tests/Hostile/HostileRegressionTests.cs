@@ -436,7 +436,7 @@ public sealed class HostileRegressionTests(ServiceFactory service) : IClassFixtu
     }
 
     // Found as: 500s from an InvalidCastException on the in-memory store, which half-evaluated filters on dynamic
-    // properties (SQLite answered 501: it cannot translate them). Now every store answers 501, as the README says.
+    // properties (SQLite answered 501: it cannot translate them). Now every store answers 501, as docs/api.md says.
     [Theory]
     [InlineData("users/regression-dynamic-user/notifications?$filter=groupName eq attempt")]
     [InlineData("users/regression-dynamic-user/notifications?$filter=appNotificationId eq 'a'")]

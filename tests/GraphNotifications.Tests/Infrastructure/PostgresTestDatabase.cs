@@ -64,7 +64,7 @@ public sealed class PostgresTestDatabase : IDisposable
 
     private static string HowToRun =>
         $"Set {Variable} to the connection string of a role that may create databases, e.g. " +
-        "\"Host=127.0.0.1;Port=5432;Database=postgres;Username=graphnotifications;Password=…\" (README: Running on PostgreSQL); " +
+        "\"Host=127.0.0.1;Port=5432;Database=postgres;Username=graphnotifications;Password=…\" (docs/postgresql.md); " +
         ".ci/run starts a throwaway server and sets it.";
 
     /// <summary>Skips the calling test (a <c>[SkippableFact]</c>) when no server is configured.</summary>
