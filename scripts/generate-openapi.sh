@@ -69,6 +69,28 @@ node -e '
     }
     description.paths = paths;
   }
+  // markAllAsRead, an action bound to Collection(notification), marks a feed: it is moved to the feeds the same way
+  // (the entity set answers it with a 400: it is nobody'"'"'s feed).
+  const actionOnSet = "/notifications/graph.markAllAsRead";
+  const markAll = description.paths[actionOnSet];
+  if (markAll) {
+    delete description.paths[actionOnSet];
+    const feeds = { "/me/notifications": "me", "/users/{id}/notifications": "users" };
+    const paths = {};
+    const deltaOf = (feed) => feed + "/microsoft.graph.delta()";
+    for (const [path, item] of Object.entries(description.paths)) {
+      paths[path] = item;
+      // Each feed'"'"'s action right after its delta function.
+      const feed = Object.keys(feeds).find((f) => deltaOf(f) === path);
+      if (feed) {
+        const copy = JSON.parse(JSON.stringify(markAll));
+        if (description.paths[feed].parameters) copy.parameters = description.paths[feed].parameters;
+        copy.post.tags = [feeds[feed]];
+        paths[feed + "/microsoft.graph.markAllAsRead"] = copy;
+      }
+    }
+    description.paths = paths;
+  }
   fs.writeFileSync(file, JSON.stringify(description, null, 4));
 ' "$generated"
 

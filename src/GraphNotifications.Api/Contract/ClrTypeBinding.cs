@@ -22,6 +22,8 @@ internal static class ClrTypeBinding
         [$"{CsdlContract.Namespace}.visualProperties"] = typeof(VisualProperties),
         [$"{CsdlContract.Namespace}.targetPolicyEndpoints"] = typeof(TargetPolicyEndpoints),
         [$"{CsdlContract.Namespace}.priority"] = typeof(Priority),
+        [$"{CsdlContract.Namespace}.notificationReadState"] = typeof(NotificationReadState),
+        [$"{CsdlContract.Namespace}.notificationUserActionState"] = typeof(NotificationUserActionState),
     };
 
     public static void Bind(IEdmModel model)
@@ -70,7 +72,8 @@ internal static class ClrTypeBinding
         var members = new Dictionary<Enum, IEdmEnumMember>();
         foreach (var member in enumType.Members)
         {
-            if (!Enum.TryParse(clrType, member.Name, ignoreCase: false, out var value))
+            // Graph's newer enums have lowerCamelCase members (notificationReadState/unread); C# names start upper case.
+            if (!Enum.TryParse(clrType, member.Name, ignoreCase: true, out var value))
             {
                 throw new InvalidOperationException($"The EDM enum member '{enumType.FullName()}/{member.Name}' has no member on {clrType.Name}.");
             }

@@ -4,6 +4,7 @@ using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OData.Deltas;
@@ -62,7 +63,23 @@ public abstract class GraphController : ODataController
             return Error(EntityTagPreconditions.Malformed(malformed!));
         }
 
-        var change = await store.UpdateAsync(scope, notificationId, preconditions, notification => delta.Patch(notification), cancellationToken);
+        // The recipient's state (readState, userActionState, snoozedUntilDateTime) is changed through a feed only, for
+        // that recipient; everything else in the body is the app's content, for every feed, as before.
+        StateChange? state = null;
+        if (RecipientStateBody.SetBy(HttpContext).Overlaps(RecipientStateBody.Names))
+        {
+            if (scope.UserId is null)
+            {
+                return Error(RecipientStateBody.RefusedOutsideFeed(RecipientStateBody.SetBy(HttpContext), create: false)!);
+            }
+
+            var scratch = new Notification();
+            delta.Patch(scratch);
+            state = RecipientStateBody.StateOf(HttpContext, scratch);
+        }
+
+        Action<Notification>? content = state is null || RecipientStateBody.SetsContent(HttpContext) ? notification => delta.Patch(notification) : null;
+        var change = await store.UpdateAsync(scope, notificationId, preconditions, content, cancellationToken, state);
         if (change.Outcome != ChangeOutcome.Done)
         {
             return Error(ChangeFailed(change, notificationId));

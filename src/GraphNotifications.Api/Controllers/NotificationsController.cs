@@ -61,6 +61,14 @@ public sealed class NotificationsController(NotificationStore store) : GraphCont
         return await UpdateNotificationAsync(store, new NotificationScope(App, UserId: null), notificationId, delta, cancellationToken);
     }
 
+    /// <summary>
+    /// <c>markAllAsRead</c> is bound to the collection type, so OData's path parser accepts it here too; but the
+    /// entity set is nobody's feed and has nothing to mark.
+    /// </summary>
+    [ODataRoute("POST", "notifications/microsoft.graph.markAllAsRead")]
+    public IActionResult MarkAllAsRead() => Error(GraphError.BadRequest(
+        "markAllAsRead marks a user's feed: call it on /me/notifications or /users/{id}/notifications. /notifications is the app's notifications, nobody's feed, and has no read state."));
+
     /// <summary>Deletes the notification: from the entity set and from every feed it was in.</summary>
     [ODataRoute("DELETE", "notifications/{notificationId}")]
     public Task<IActionResult> Delete(string notificationId, CancellationToken cancellationToken) =>

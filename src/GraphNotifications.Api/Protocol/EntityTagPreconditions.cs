@@ -34,9 +34,12 @@ public sealed record EntityTagPreconditions(ETagCondition? IfMatch, ETagConditio
     }
 
     /// <summary>The header whose condition does not hold for <paramref name="version"/>, or null when both hold.</summary>
-    public string? FailingHeader(long version) =>
-        IfMatch is not null && !IfMatch.Matches(version) ? HeaderNames.IfMatch
-        : IfNoneMatch is not null && IfNoneMatch.Matches(version) ? HeaderNames.IfNoneMatch
+    public string? FailingHeader(long version) => FailingHeader(NotificationETags.Format(version));
+
+    /// <summary>The header whose condition does not hold for the entity tag <paramref name="currentTag"/>, or null when both hold.</summary>
+    public string? FailingHeader(string currentTag) =>
+        IfMatch is not null && !IfMatch.Matches(currentTag) ? HeaderNames.IfMatch
+        : IfNoneMatch is not null && IfNoneMatch.Matches(currentTag) ? HeaderNames.IfNoneMatch
         : null;
 
     /// <summary>The 412 of a precondition that does not hold, saying which header failed and what to do.</summary>

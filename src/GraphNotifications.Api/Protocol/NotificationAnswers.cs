@@ -18,7 +18,7 @@ public static class NotificationAnswers
     {
         var preference = ReturnPreferences.Of(request);
         var response = request.HttpContext.Response;
-        response.Headers.ETag = NotificationETags.Format(notification.Version);
+        response.Headers.ETag = NotificationETags.Of(notification);
         response.Headers.Location = ServiceRoot.NotificationUrl(request, notification.Id).AbsoluteUri;
         if (preference == ReturnPreference.Minimal)
         {
@@ -38,7 +38,7 @@ public static class NotificationAnswers
     {
         var preference = ReturnPreferences.Of(request);
         var response = request.HttpContext.Response;
-        response.Headers.ETag = NotificationETags.Format(notification.Version);
+        response.Headers.ETag = NotificationETags.Of(notification);
         switch (preference)
         {
             case ReturnPreference.Minimal:

@@ -23,7 +23,8 @@ public sealed class NotificationETagFilter : IResultFilter
         }
 
         var http = context.HttpContext;
-        http.Response.Headers.ETag = NotificationETags.Format(notification.Version);
+        string tag = NotificationETags.Of(notification);
+        http.Response.Headers.ETag = tag;
         if (!HttpMethods.IsGet(http.Request.Method))
         {
             return;
@@ -35,12 +36,12 @@ public sealed class NotificationETagFilter : IResultFilter
         {
             context.Result = new GraphErrorResult(EntityTagPreconditions.Malformed(HeaderNames.IfMatch));
         }
-        else if (ifMatch?.Matches(notification.Version) == false)
+        else if (ifMatch?.Matches(tag) == false)
         {
             context.Result = new GraphErrorResult(EntityTagPreconditions.Unmet(HeaderNames.IfMatch));
         }
         else if (NotificationETags.TryParse(http.Request.Headers.IfNoneMatch, out var ifNoneMatch)
-            && ifNoneMatch?.Matches(notification.Version) == true)
+            && ifNoneMatch?.Matches(tag) == true)
         {
             context.Result = new StatusCodeResult(StatusCodes.Status304NotModified);
         }

@@ -15,6 +15,18 @@ public static class NotificationETags
     public static string Format(long version) => $"W/\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>
+    /// The tag of a notification as one recipient's feed shows it: <c>W/"&lt;version&gt;.&lt;state version&gt;"</c>,
+    /// so that a change to the content or to that recipient's state makes it stale. A <paramref name="stateVersion"/>
+    /// of 0 (read outside a feed) gives the content's tag alone.
+    /// </summary>
+    public static string Format(long version, long stateVersion) => stateVersion > 0
+        ? $"W/\"{version.ToString(CultureInfo.InvariantCulture)}.{stateVersion.ToString(CultureInfo.InvariantCulture)}\""
+        : Format(version);
+
+    /// <summary>The tag of a notification as it was read: through a feed, or through <c>/notifications</c>.</summary>
+    public static string Of(Resources.Notification notification) => Format(notification.Version, notification.StateVersion);
+
+    /// <summary>
     /// Reads an <c>If-Match</c> or <c>If-None-Match</c> header. False when it is present but not a list of entity
     /// tags or <c>*</c>; <paramref name="condition"/> is null when the header is absent.
     /// </summary>
@@ -41,9 +53,12 @@ public sealed class ETagCondition(IEnumerable<EntityTagHeaderValue> tags)
 {
     private readonly List<EntityTagHeaderValue> _tags = [.. tags];
 
-    public bool Matches(long version)
+    public bool Matches(long version) => Matches(NotificationETags.Format(version));
+
+    /// <summary>Whether the condition holds for the entity whose current tag is <paramref name="currentTag"/>.</summary>
+    public bool Matches(string currentTag)
     {
-        var current = EntityTagHeaderValue.Parse(NotificationETags.Format(version));
+        var current = EntityTagHeaderValue.Parse(currentTag);
         return _tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 }

@@ -14,21 +14,23 @@ public static class ProjectedETags
 
     public static void Remember(HttpContext context, IEnumerable<Notification> notifications)
     {
-        if (context.Items[Key] is not Dictionary<string, long> versions)
+        if (context.Items[Key] is not Dictionary<string, string> tags)
         {
-            context.Items[Key] = versions = new(StringComparer.Ordinal);
+            context.Items[Key] = tags = new(StringComparer.Ordinal);
         }
 
         foreach (var notification in notifications)
         {
-            versions[notification.Id] = notification.Version;
+            if (notification.Version > 0)
+            {
+                tags[notification.Id] = NotificationETags.Of(notification);
+            }
         }
     }
 
     /// <summary>The entity tag of the notification with this id, when the answer's reader remembered it.</summary>
     public static string? Find(HttpContext? context, object? id) =>
-        context?.Items[Key] is Dictionary<string, long> versions && id is string key
-            && versions.TryGetValue(key, out long version) && version > 0
-            ? NotificationETags.Format(version)
+        context?.Items[Key] is Dictionary<string, string> tags && id is string key && tags.TryGetValue(key, out string? tag)
+            ? tag
             : null;
 }

@@ -27,7 +27,7 @@ public sealed class TypedResourceSerializer(IODataSerializerProvider serializerP
 
     public override string? CreateETag(ResourceContext resourceContext) => resourceContext.ResourceInstance switch
     {
-        Notification { Version: > 0 } notification => NotificationETags.Format(notification.Version),
+        Notification { Version: > 0 } notification => NotificationETags.Of(notification),
         // A $select projection (AspNetCoreOData rebuilds the instance from the selected properties, without the
         // version): the key is always in it, and the version is looked up by the key.
         _ when resourceContext.StructuredType is IEdmEntityType { Name: "notification" }

@@ -19,7 +19,7 @@ internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, st
         }
     }
 
-    public IQueryable<Notification> Unordered => Live(Links.Select(l => l.Notification!));
+    public IQueryable<Notification> Unordered => Live(AsItems(Links));
 
     public SortKey Tiebreaker { get; } = SortKey.Of<Notification>(nameof(Notification.Id), descending: false);
 
@@ -33,8 +33,33 @@ internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, st
             links = links.Where(l => l.CreatedAt < createdAt || (l.CreatedAt == createdAt && string.Compare(l.NotificationId, id) < 0));
         }
 
-        return Live(links.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.NotificationId).Select(l => l.Notification!));
+        return Live(AsItems(links.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.NotificationId)));
     }
+
+    /// <summary>
+    /// The feed's items: each notification as this user sees it, its content with the user's state from the link.
+    /// A projection, not the entity: a $filter, $orderby or count on a state property that is composed on it runs
+    /// on the link's columns, along the link's indexes.
+    /// </summary>
+    internal static IQueryable<Notification> AsItems(IQueryable<UserNotificationLink> links) => links.Select(l => new Notification
+    {
+        Id = l.Notification!.Id,
+        TargetHostName = l.Notification.TargetHostName,
+        ExpirationDateTime = l.Notification.ExpirationDateTime,
+        Payload = l.Notification.Payload,
+        DisplayTimeToLive = l.Notification.DisplayTimeToLive,
+        Priority = l.Notification.Priority,
+        GroupName = l.Notification.GroupName,
+        TargetPolicy = l.Notification.TargetPolicy,
+        DynamicProperties = l.Notification.DynamicProperties,
+        CreatedDateTime = l.Notification.CreatedDateTime,
+        CreatedAt = l.CreatedAt,
+        Version = l.Notification.Version,
+        ReadState = l.ReadState,
+        UserActionState = l.UserActionState,
+        SnoozedUntilDateTime = l.SnoozedUntil,
+        StateVersion = l.StateVersion,
+    });
 
     public object?[] DefaultPositionOf(Notification item) => [item.CreatedAt, item.Id];
 

@@ -48,8 +48,15 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         notification.Id = Guid.CreateVersion7(now).ToString();
         notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
         notification.CreatedAt = now.UtcTicks;
+        notification.CreatedDateTime = new DateTimeOffset(now.UtcTicks, TimeSpan.Zero);
         notification.Version = 1;
         notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
+        if (userId is not null)
+        {
+            // Created into a feed: the answer is the item as that feed shows it, with a new link's state.
+            RecipientState.Fresh.ShowOn(notification);
+        }
+
         if (GroupsWrites)
         {
             await writeGroups!.WriteCreateAsync(CreateRows(notification, app, userId, now));
@@ -153,39 +160,78 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     }
 
     /// <summary>
-    /// Updates a notification: reads it, checks <paramref name="preconditions"/> against its version, applies the change,
-    /// checks Graph's rules on the result, and writes it with its version raised. The write is conditional on the
-    /// version read (the concurrency token is in the UPDATE's WHERE), so a concurrent writer is never overwritten:
+    /// Updates a notification: reads it, checks <paramref name="preconditions"/> against its entity tag, applies the
+    /// change, checks Graph's rules on the result, and writes it with its version raised. The write is conditional on
+    /// the version read (the concurrency token is in the UPDATE's WHERE), so a concurrent writer is never overwritten:
     /// on a conflict the notification is read again and the change applied again, up to
     /// <see cref="MaxAttempts"/> times; the precondition is checked anew each time, so with an entity tag the
     /// second writer gets <see cref="ChangeOutcome.PreconditionFailed"/>.
+    /// Through a feed (<see cref="NotificationScope.UserId"/> set) the tag also covers that recipient's state, and
+    /// <paramref name="state"/> changes that recipient's state alone; content changes are the app's, for every
+    /// feed. A content change is logged to every feed the notification is in, a state change to the recipient's.
     /// </summary>
-    /// <param name="apply">Applies the change to the tracked notification; it may run more than once.</param>
+    /// <param name="apply">Applies the content change to the tracked notification, or null when there is none; it may run more than once.</param>
     public Task<NotificationChange> UpdateAsync(NotificationScope scope, string notificationId, EntityTagPreconditions preconditions,
-        Action<Notification> apply, CancellationToken cancellationToken) =>
-        ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Updated, null, (notification, now, _) =>
+        Action<Notification>? apply, CancellationToken cancellationToken, StateChange? state = null)
+    {
+        bool contentChanged = false;
+        bool stateChanged = false;
+        return ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Updated, null, (notification, link, now, _) =>
         {
-            apply(notification);
             var problems = new List<GraphErrorDetail>();
-            NotificationRules.Check(notification, now, problems);
+            contentChanged = apply is not null;
+            if (apply is not null)
+            {
+                apply(notification);
+                NotificationRules.Check(notification, now, problems);
+                if (problems.Count > 0)
+                {
+                    return Task.FromResult<NotificationChange?>(new(ChangeOutcome.Invalid, Problems: problems));
+                }
+
+                // As at creation: kept in UTC, and null means Graph's maximum (from now).
+                notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
+                notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
+                notification.Version++;
+            }
+
+            stateChanged = state is not null && link is not null && state.ApplyTo(link, notification.ExpirationDateTime, now, problems);
             if (problems.Count > 0)
             {
                 return Task.FromResult<NotificationChange?>(new(ChangeOutcome.Invalid, Problems: problems));
             }
 
-            // As at creation: kept in UTC, and null means Graph's maximum (from now).
-            notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
-            notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
-            notification.Version++;
-            return Task.FromResult<NotificationChange?>(null);
-        }, cancellationToken);
+            if (!contentChanged && stateChanged && preconditions.IfMatch is not null)
+            {
+                // The tag the client named covers the content too: the state's write is conditional on the
+                // content version read as well, so a content change committed meanwhile makes it a conflict.
+                db.Entry(notification).Property(n => n.Version).IsModified = true;
+            }
+
+            if (link is not null)
+            {
+                RecipientState.Of(link).ShowOn(notification);
+            }
+
+            return Task.FromResult<NotificationChange?>(!contentChanged && !stateChanged ? new(ChangeOutcome.Done, notification) : null);
+        }, cancellationToken, appendOverride: (notification, now, ct) =>
+        {
+            if (!contentChanged && stateChanged)
+            {
+                db.AppendChange(scope.App, scope.UserId!, notification.Id, notification.TargetHostName, FeedChangeType.Updated, null, now);
+                return Task.CompletedTask;
+            }
+
+            return db.AppendToEveryFeedAsync(notification, FeedChangeType.Updated, null, now, ct);
+        });
+    }
 
     /// <summary>
     /// Deletes a notification, and with it every link to it (every feed it was in). Conditional on the version
     /// read, as <see cref="UpdateAsync"/> is.
     /// </summary>
     public Task<NotificationChange> DeleteAsync(NotificationScope scope, string notificationId, EntityTagPreconditions preconditions, CancellationToken cancellationToken) =>
-        ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Deleted, RemovedReason.Deleted, async (notification, _, ct) =>
+        ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Deleted, RemovedReason.Deleted, async (notification, _, _, ct) =>
         {
             // A relational store deletes the links by the foreign key's ON DELETE CASCADE, in the same statement;
             // the in-memory store has no foreign keys, and EF Core cascades only to the links it tracks.
@@ -206,7 +252,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     /// </summary>
     private async Task<NotificationChange> ChangeAsync(NotificationScope scope, string notificationId, EntityTagPreconditions preconditions,
         FeedChangeType changeType, RemovedReason? reason,
-        Func<Notification, DateTimeOffset, CancellationToken, Task<NotificationChange?>> stage, CancellationToken cancellationToken)
+        Func<Notification, UserNotificationLink?, DateTimeOffset, CancellationToken, Task<NotificationChange?>> stage, CancellationToken cancellationToken,
+        Func<Notification, DateTimeOffset, CancellationToken, Task>? appendOverride = null)
     {
         try
         {
@@ -219,12 +266,24 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                     return new(ChangeOutcome.NotFound);
                 }
 
-                if (preconditions.FailingHeader(notification.Version) is { } failing)
+                // Through a feed, the recipient's link: its state is part of the item's tag there.
+                UserNotificationLink? link = null;
+                if (scope.UserId is { } userId)
+                {
+                    link = await db.Links.FirstOrDefaultAsync(
+                        l => l.TenantId == scope.App.TenantId && l.UserId == userId && l.NotificationId == notificationId, cancellationToken);
+                    if (link is null)
+                    {
+                        return new(ChangeOutcome.NotFound);
+                    }
+                }
+
+                if (preconditions.FailingHeader(NotificationETags.Format(notification.Version, link?.StateVersion ?? 0)) is { } failing)
                 {
                     return new(ChangeOutcome.PreconditionFailed, FailedPrecondition: failing);
                 }
 
-                if (await stage(notification, now, cancellationToken) is { } answer)
+                if (await stage(notification, link, now, cancellationToken) is { } answer)
                 {
                     return answer;
                 }
@@ -234,7 +293,9 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                     // The feeds are read under the append lock, so a link made meanwhile cannot be changed (or
                     // cascaded away) unlogged.
                     await ChangeLogCommit.SaveAsync(db,
-                        ct => db.AppendToEveryFeedAsync(notification, changeType, reason, now, ct), cancellationToken);
+                        ct => appendOverride is not null
+                            ? appendOverride(notification, now, ct)
+                            : db.AppendToEveryFeedAsync(notification, changeType, reason, now, ct), cancellationToken);
                     return new(ChangeOutcome.Done, notification);
                 }
                 catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)

@@ -67,6 +67,17 @@ public static class StorageExtensions
             .ValidateOnStart();
         services.AddSingleton<ExpirySweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
+        services.AddOptions<RecipientStateOptions>()
+            .BindConfiguration(RecipientStateOptions.Section)
+            .Validate(o => o.SnoozeSweepInterval >= RecipientStateOptions.MinimumInterval && o.SnoozeSweepInterval <= RecipientStateOptions.MaximumInterval,
+                $"{RecipientStateOptions.Section}:SnoozeSweepInterval must lie between {RecipientStateOptions.MinimumInterval} and {RecipientStateOptions.MaximumInterval}.")
+            .Validate(o => o.SnoozeSweepBatchSize is >= 1 and <= RecipientStateOptions.MaximumBatchSize,
+                $"{RecipientStateOptions.Section}:SnoozeSweepBatchSize must lie between 1 and {RecipientStateOptions.MaximumBatchSize}.")
+            .Validate(o => o.MarkAllAsReadBatchSize is >= 1 and <= RecipientStateOptions.MaximumBatchSize,
+                $"{RecipientStateOptions.Section}:MarkAllAsReadBatchSize must lie between 1 and {RecipientStateOptions.MaximumBatchSize}.")
+            .ValidateOnStart();
+        services.AddSingleton<SnoozeSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<SnoozeSweeper>());
         services.AddChangeLog();
         return services;
     }

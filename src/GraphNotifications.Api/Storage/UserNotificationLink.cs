@@ -21,5 +21,20 @@ public sealed class UserNotificationLink
     /// <summary>The notification's creation time (UTC ticks), copied here for the feed's newest-first order.</summary>
     public required long CreatedAt { get; init; }
 
+    /// <summary>The recipient's read state (this service's own <c>readState</c>); a new link starts unread.</summary>
+    public NotificationReadState ReadState { get; set; }
+
+    /// <summary>What the recipient last did with it (<c>userActionState</c>); a new link starts with no interaction.</summary>
+    public NotificationUserActionState UserActionState { get; set; }
+
+    /// <summary>Until when the recipient snoozed it (<c>snoozedUntilDateTime</c>, UTC); set only while snoozed.</summary>
+    public DateTimeOffset? SnoozedUntil { get; set; }
+
+    /// <summary>
+    /// The store's concurrency token of the recipient's state, 1 for a new link and raised by every change of it;
+    /// with the notification's own version it makes the entity tag of the item in this feed.
+    /// </summary>
+    public long StateVersion { get; set; } = 1;
+
     public Notification? Notification { get; init; }
 }

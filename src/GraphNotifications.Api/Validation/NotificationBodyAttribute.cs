@@ -48,10 +48,17 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
             .Check(body.Json!, notificationType, mode, problems);
         // An update's body is judged here on what it says alone; the action checks the merged result again.
         NotificationRules.Check(normalized, services.GetRequiredService<TimeProvider>().GetUtcNow(), problems, mode);
+        RecipientStateBody.CheckNotNull(normalized, problems);
 
         if (problems.Count > 0)
         {
             context.Result = new GraphErrorResult(GraphError.InvalidBody(problems));
+            return;
+        }
+
+        if (mode == BodyMode.Create && RecipientStateBody.RefusedOutsideFeed(normalized.Select(p => p.Key), create: true) is { } refused)
+        {
+            context.Result = new GraphErrorResult(refused);
             return;
         }
 
@@ -63,7 +70,9 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
             return;
         }
 
-        // An update is read by the OData formatter into Delta<T>, which records what the body set.
+        // An update is read by the OData formatter into Delta<T>, which records what the body set; the action tells
+        // the recipient's state from the app's content by the names kept here.
+        RecipientStateBody.Remember(http, normalized);
         byte[] canonical = JsonSerializer.SerializeToUtf8Bytes(normalized);
         http.Request.Body = new MemoryStream(canonical);
         http.Request.ContentLength = canonical.Length;

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using GraphNotifications.Api.Contract;
 using GraphNotifications.Api.Errors;
 using Microsoft.OData.Edm;
+using Microsoft.OData.Edm.Vocabularies;
+using Microsoft.OData.Edm.Vocabularies.V1;
 using Microsoft.OData.ModelBuilder;
 
 namespace GraphNotifications.Api.Validation;
@@ -73,6 +75,10 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
                     problems.Add(new(GraphErrorCodes.ReadOnlyProperty, message, target));
                 }
             }
+            else if (IsComputed(property))
+            {
+                problems.Add(new(GraphErrorCodes.ReadOnlyProperty, $"'{name}' is set by the service and cannot be written; leave it out.", target));
+            }
             else if (CheckValue(property.Type, value, target, mode, problems) is var (ok, normalized) && ok)
             {
                 output[name] = normalized;
@@ -100,6 +106,11 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
 
         return output;
     }
+
+    /// <summary>A property the contract marks <c>Core.Computed</c>: the service sets it, a client never does.</summary>
+    private bool IsComputed(IEdmProperty property) =>
+        model.FindVocabularyAnnotations<IEdmVocabularyAnnotation>(property, CoreVocabularyModel.ComputedTerm)
+            .Any(a => a.Value is not IEdmBooleanConstantExpression { Value: false });
 
     /// <summary>OData's bind annotation, 4.0's <c>@odata.bind</c> or 4.01's short <c>@bind</c>, on any property.</summary>
     private static bool IsBind(string name) =>

@@ -23,6 +23,14 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         // Stored as the member's value, so that $orderby=priority sorts as the enum does.
         builder.Property(n => n.Priority);
         builder.Property(n => n.Version).IsConcurrencyToken();
+        // The same instant as CreatedAt, kept as its own column so that $filter and $orderby on createdDateTime run
+        // in the store through the converter (one property cannot share a column with another).
+        builder.Property(n => n.CreatedDateTime).HasConversion(UtcTicks);
+        // A recipient's state lives on their feed link (UserNotificationLink); a feed's query fills these in.
+        builder.Ignore(n => n.ReadState);
+        builder.Ignore(n => n.UserActionState);
+        builder.Ignore(n => n.SnoozedUntilDateTime);
+        builder.Ignore(n => n.StateVersion);
 
         builder.OwnsOne(n => n.Payload, payload =>
         {
@@ -52,7 +60,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.HasIndex(n => n.ExpirationDateTime);
     }
 
-    private static readonly ValueConverter<DateTimeOffset?, long?> UtcTicks = new(
+    internal static readonly ValueConverter<DateTimeOffset?, long?> UtcTicks = new(
         v => v.HasValue ? v.Value.UtcTicks : null,
         v => v.HasValue ? new DateTimeOffset(v.Value, TimeSpan.Zero) : null);
 }

@@ -14,6 +14,8 @@ namespace GraphNotifications.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The createdDateTime property</summary>
+        public DateTimeOffset? CreatedDateTime { get; set; }
         /// <summary>The displayTimeToLive property</summary>
         public int? DisplayTimeToLive { get; set; }
         /// <summary>The expirationDateTime property</summary>
@@ -44,6 +46,10 @@ namespace GraphNotifications.Client.Models
 #endif
         /// <summary>The priority property</summary>
         public global::GraphNotifications.Client.Models.Priority? Priority { get; set; }
+        /// <summary>The readState property</summary>
+        public global::GraphNotifications.Client.Models.NotificationReadState? ReadState { get; set; }
+        /// <summary>The snoozedUntilDateTime property</summary>
+        public DateTimeOffset? SnoozedUntilDateTime { get; set; }
         /// <summary>The targetHostName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,6 +66,8 @@ namespace GraphNotifications.Client.Models
 #else
         public global::GraphNotifications.Client.Models.TargetPolicyEndpoints TargetPolicy { get; set; }
 #endif
+        /// <summary>The userActionState property</summary>
+        public global::GraphNotifications.Client.Models.NotificationUserActionState? UserActionState { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::GraphNotifications.Client.Models.Notification"/> and sets the default values.
         /// </summary>
@@ -85,14 +93,18 @@ namespace GraphNotifications.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "createdDateTime", n => { CreatedDateTime = n.GetDateTimeOffsetValue(); } },
                 { "displayTimeToLive", n => { DisplayTimeToLive = n.GetIntValue(); } },
                 { "expirationDateTime", n => { ExpirationDateTime = n.GetDateTimeOffsetValue(); } },
                 { "groupName", n => { GroupName = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "payload", n => { Payload = n.GetObjectValue<global::GraphNotifications.Client.Models.PayloadTypes>(global::GraphNotifications.Client.Models.PayloadTypes.CreateFromDiscriminatorValue); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::GraphNotifications.Client.Models.Priority>(); } },
+                { "readState", n => { ReadState = n.GetEnumValue<global::GraphNotifications.Client.Models.NotificationReadState>(); } },
+                { "snoozedUntilDateTime", n => { SnoozedUntilDateTime = n.GetDateTimeOffsetValue(); } },
                 { "targetHostName", n => { TargetHostName = n.GetStringValue(); } },
                 { "targetPolicy", n => { TargetPolicy = n.GetObjectValue<global::GraphNotifications.Client.Models.TargetPolicyEndpoints>(global::GraphNotifications.Client.Models.TargetPolicyEndpoints.CreateFromDiscriminatorValue); } },
+                { "userActionState", n => { UserActionState = n.GetEnumValue<global::GraphNotifications.Client.Models.NotificationUserActionState>(); } },
             };
         }
         /// <summary>
@@ -102,14 +114,18 @@ namespace GraphNotifications.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteDateTimeOffsetValue("createdDateTime", CreatedDateTime);
             writer.WriteIntValue("displayTimeToLive", DisplayTimeToLive);
             writer.WriteDateTimeOffsetValue("expirationDateTime", ExpirationDateTime);
             writer.WriteStringValue("groupName", GroupName);
             writer.WriteStringValue("id", Id);
             writer.WriteObjectValue<global::GraphNotifications.Client.Models.PayloadTypes>("payload", Payload);
             writer.WriteEnumValue<global::GraphNotifications.Client.Models.Priority>("priority", Priority);
+            writer.WriteEnumValue<global::GraphNotifications.Client.Models.NotificationReadState>("readState", ReadState);
+            writer.WriteDateTimeOffsetValue("snoozedUntilDateTime", SnoozedUntilDateTime);
             writer.WriteStringValue("targetHostName", TargetHostName);
             writer.WriteObjectValue<global::GraphNotifications.Client.Models.TargetPolicyEndpoints>("targetPolicy", TargetPolicy);
+            writer.WriteEnumValue<global::GraphNotifications.Client.Models.NotificationUserActionState>("userActionState", UserActionState);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

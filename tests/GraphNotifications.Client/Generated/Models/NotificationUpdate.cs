@@ -36,6 +36,10 @@ namespace GraphNotifications.Client.Models
 #endif
         /// <summary>The priority property</summary>
         public global::GraphNotifications.Client.Models.Priority? Priority { get; set; }
+        /// <summary>The readState property</summary>
+        public global::GraphNotifications.Client.Models.NotificationReadState? ReadState { get; set; }
+        /// <summary>The snoozedUntilDateTime property</summary>
+        public DateTimeOffset? SnoozedUntilDateTime { get; set; }
         /// <summary>The targetHostName property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -52,6 +56,8 @@ namespace GraphNotifications.Client.Models
 #else
         public global::GraphNotifications.Client.Models.TargetPolicyEndpointsUpdate TargetPolicy { get; set; }
 #endif
+        /// <summary>The userActionState property</summary>
+        public global::GraphNotifications.Client.Models.NotificationUserActionState? UserActionState { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::GraphNotifications.Client.Models.NotificationUpdate"/> and sets the default values.
         /// </summary>
@@ -82,8 +88,11 @@ namespace GraphNotifications.Client.Models
                 { "groupName", n => { GroupName = n.GetStringValue(); } },
                 { "payload", n => { Payload = n.GetObjectValue<global::GraphNotifications.Client.Models.PayloadTypesUpdate>(global::GraphNotifications.Client.Models.PayloadTypesUpdate.CreateFromDiscriminatorValue); } },
                 { "priority", n => { Priority = n.GetEnumValue<global::GraphNotifications.Client.Models.Priority>(); } },
+                { "readState", n => { ReadState = n.GetEnumValue<global::GraphNotifications.Client.Models.NotificationReadState>(); } },
+                { "snoozedUntilDateTime", n => { SnoozedUntilDateTime = n.GetDateTimeOffsetValue(); } },
                 { "targetHostName", n => { TargetHostName = n.GetStringValue(); } },
                 { "targetPolicy", n => { TargetPolicy = n.GetObjectValue<global::GraphNotifications.Client.Models.TargetPolicyEndpointsUpdate>(global::GraphNotifications.Client.Models.TargetPolicyEndpointsUpdate.CreateFromDiscriminatorValue); } },
+                { "userActionState", n => { UserActionState = n.GetEnumValue<global::GraphNotifications.Client.Models.NotificationUserActionState>(); } },
             };
         }
         /// <summary>
@@ -98,8 +107,11 @@ namespace GraphNotifications.Client.Models
             writer.WriteStringValue("groupName", GroupName);
             writer.WriteObjectValue<global::GraphNotifications.Client.Models.PayloadTypesUpdate>("payload", Payload);
             writer.WriteEnumValue<global::GraphNotifications.Client.Models.Priority>("priority", Priority);
+            writer.WriteEnumValue<global::GraphNotifications.Client.Models.NotificationReadState>("readState", ReadState);
+            writer.WriteDateTimeOffsetValue("snoozedUntilDateTime", SnoozedUntilDateTime);
             writer.WriteStringValue("targetHostName", TargetHostName);
             writer.WriteObjectValue<global::GraphNotifications.Client.Models.TargetPolicyEndpointsUpdate>("targetPolicy", TargetPolicy);
+            writer.WriteEnumValue<global::GraphNotifications.Client.Models.NotificationUserActionState>("userActionState", UserActionState);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -24,7 +24,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 "GraphNotifications.Api.Resources.Notification",
                 typeof(Notification),
                 baseEntityType,
-                propertyCount: 11,
+                propertyCount: 12,
                 navigationCount: 2,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -51,6 +51,17 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(Notification).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             createdAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var createdDateTime = runtimeEntityType.AddProperty(
+                "CreatedDateTime",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Notification).GetProperty("CreatedDateTime", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notification).GetField("<CreatedDateTime>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            createdDateTime.SetValueConverter(new ValueConverter<DateTimeOffset?, long?>(
+                long? (DateTimeOffset? v) => (v.HasValue ? ((long? )(v.Value.UtcTicks)) : null),
+                DateTimeOffset? (long? v) => (v.HasValue ? ((DateTimeOffset? )(new DateTimeOffset(v.Value, TimeSpan.Zero))) : null)));
+            createdDateTime.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var displayTimeToLive = runtimeEntityType.AddProperty(
                 "DisplayTimeToLive",

@@ -23,7 +23,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 "GraphNotifications.Api.Resources.Notification",
                 typeof(Notification),
                 baseEntityType,
-                propertyCount: 11,
+                propertyCount: 12,
                 navigationCount: 2,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -47,6 +47,16 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 propertyInfo: typeof(Notification).GetProperty("CreatedAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Notification).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
+
+            var createdDateTime = runtimeEntityType.AddProperty(
+                "CreatedDateTime",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(Notification).GetProperty("CreatedDateTime", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notification).GetField("<CreatedDateTime>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            createdDateTime.SetValueConverter(new ValueConverter<DateTimeOffset?, long?>(
+                long? (DateTimeOffset? v) => (v.HasValue ? ((long? )(v.Value.UtcTicks)) : null),
+                DateTimeOffset? (long? v) => (v.HasValue ? ((DateTimeOffset? )(new DateTimeOffset(v.Value, TimeSpan.Zero))) : null)));
 
             var displayTimeToLive = runtimeEntityType.AddProperty(
                 "DisplayTimeToLive",

@@ -11,7 +11,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
     public partial class SqliteNotificationsDbContextModel
     {
         private SqliteNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("46b2ed19-ce17-417f-81b9-af54bcd0f59e"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("bd2950d5-0ff9-4c85-928d-6dcdcbb06fd3"), entityTypeCount: 9)
         {
         }
 

@@ -5,6 +5,7 @@ using GraphNotifications.Api.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
@@ -20,10 +21,10 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 "GraphNotifications.Api.Storage.UserNotificationLink",
                 typeof(UserNotificationLink),
                 baseEntityType,
-                propertyCount: 5,
+                propertyCount: 9,
                 navigationCount: 1,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 5,
                 keyCount: 1);
 
             var tenantId = runtimeEntityType.AddProperty(
@@ -64,6 +65,38 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 fieldInfo: typeof(UserNotificationLink).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
 
+            var readState = runtimeEntityType.AddProperty(
+                "ReadState",
+                typeof(NotificationReadState),
+                propertyInfo: typeof(UserNotificationLink).GetProperty("ReadState", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserNotificationLink).GetField("<ReadState>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            readState.SetSentinelFromProviderValue(0);
+
+            var snoozedUntil = runtimeEntityType.AddProperty(
+                "SnoozedUntil",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(UserNotificationLink).GetProperty("SnoozedUntil", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserNotificationLink).GetField("<SnoozedUntil>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            snoozedUntil.SetValueConverter(new ValueConverter<DateTimeOffset?, long?>(
+                long? (DateTimeOffset? v) => (v.HasValue ? ((long? )(v.Value.UtcTicks)) : null),
+                DateTimeOffset? (long? v) => (v.HasValue ? ((DateTimeOffset? )(new DateTimeOffset(v.Value, TimeSpan.Zero))) : null)));
+
+            var stateVersion = runtimeEntityType.AddProperty(
+                "StateVersion",
+                typeof(long),
+                propertyInfo: typeof(UserNotificationLink).GetProperty("StateVersion", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserNotificationLink).GetField("<StateVersion>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                concurrencyToken: true,
+                sentinel: 0L);
+
+            var userActionState = runtimeEntityType.AddProperty(
+                "UserActionState",
+                typeof(NotificationUserActionState),
+                propertyInfo: typeof(UserNotificationLink).GetProperty("UserActionState", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserNotificationLink).GetField("<UserActionState>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+            userActionState.SetSentinelFromProviderValue(0);
+
             var key = runtimeEntityType.AddKey(
                 new[] { tenantId, userId, notificationId });
             runtimeEntityType.SetPrimaryKey(key);
@@ -72,8 +105,20 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
                 new[] { notificationId });
 
             var index0 = runtimeEntityType.AddIndex(
+                new[] { snoozedUntil });
+            index0.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_SnoozedUntil");
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { tenantId, userId, appId, createdAt, notificationId });
-            index0.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_Feed");
+            index1.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_Feed");
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { tenantId, userId, appId, readState, createdAt, notificationId });
+            index2.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_ReadState");
+
+            var index3 = runtimeEntityType.AddIndex(
+                new[] { tenantId, userId, appId, userActionState, createdAt, notificationId });
+            index3.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_UserActionState");
 
             return runtimeEntityType;
         }

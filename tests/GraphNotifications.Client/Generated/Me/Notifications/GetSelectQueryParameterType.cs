@@ -40,5 +40,21 @@ namespace GraphNotifications.Client.Me.Notifications
         #pragma warning disable CS1591
         TargetPolicy,
         #pragma warning restore CS1591
+        [EnumMember(Value = "createdDateTime")]
+        #pragma warning disable CS1591
+        CreatedDateTime,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "readState")]
+        #pragma warning disable CS1591
+        ReadState,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "snoozedUntilDateTime")]
+        #pragma warning disable CS1591
+        SnoozedUntilDateTime,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "userActionState")]
+        #pragma warning disable CS1591
+        UserActionState,
+        #pragma warning restore CS1591
     }
 }

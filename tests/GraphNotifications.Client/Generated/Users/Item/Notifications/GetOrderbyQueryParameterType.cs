@@ -88,5 +88,37 @@ namespace GraphNotifications.Client.Users.Item.Notifications
         #pragma warning disable CS1591
         TargetPolicyPlatformTypesDesc,
         #pragma warning restore CS1591
+        [EnumMember(Value = "createdDateTime")]
+        #pragma warning disable CS1591
+        CreatedDateTime,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "createdDateTime desc")]
+        #pragma warning disable CS1591
+        CreatedDateTimeDesc,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "readState")]
+        #pragma warning disable CS1591
+        ReadState,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "readState desc")]
+        #pragma warning disable CS1591
+        ReadStateDesc,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "snoozedUntilDateTime")]
+        #pragma warning disable CS1591
+        SnoozedUntilDateTime,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "snoozedUntilDateTime desc")]
+        #pragma warning disable CS1591
+        SnoozedUntilDateTimeDesc,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "userActionState")]
+        #pragma warning disable CS1591
+        UserActionState,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "userActionState desc")]
+        #pragma warning disable CS1591
+        UserActionStateDesc,
+        #pragma warning restore CS1591
     }
 }

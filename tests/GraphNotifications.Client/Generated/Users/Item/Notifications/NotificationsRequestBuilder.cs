@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using GraphNotifications.Client.Models;
 using GraphNotifications.Client.Users.Item.Notifications.MicrosoftGraphDelta;
+using GraphNotifications.Client.Users.Item.Notifications.MicrosoftGraphMarkAllAsRead;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
@@ -22,6 +23,11 @@ namespace GraphNotifications.Client.Users.Item.Notifications
         public global::GraphNotifications.Client.Users.Item.Notifications.MicrosoftGraphDelta.MicrosoftGraphDeltaRequestBuilder MicrosoftGraphDelta
         {
             get => new global::GraphNotifications.Client.Users.Item.Notifications.MicrosoftGraphDelta.MicrosoftGraphDeltaRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The microsoftGraphMarkAllAsRead property</summary>
+        public global::GraphNotifications.Client.Users.Item.Notifications.MicrosoftGraphMarkAllAsRead.MicrosoftGraphMarkAllAsReadRequestBuilder MicrosoftGraphMarkAllAsRead
+        {
+            get => new global::GraphNotifications.Client.Users.Item.Notifications.MicrosoftGraphMarkAllAsRead.MicrosoftGraphMarkAllAsReadRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::GraphNotifications.Client.Users.Item.Notifications.NotificationsRequestBuilder"/> and sets the default values.
