@@ -5,6 +5,11 @@ using GraphNotifications.Bench.Harness;
 
 // bench/run.sh's driver: the service and its ceiling, side by side, under wrk. See bench/README.md.
 
+if (args.Contains("--recipient"))
+{
+    return await GraphNotifications.Bench.Harness.Recipient.BadgeBench.RunAsync(args);
+}
+
 HarnessOptions options;
 try
 {

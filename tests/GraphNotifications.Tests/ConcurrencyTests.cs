@@ -19,15 +19,15 @@ public sealed class ConcurrencyTests(SqliteStoreFactory service) : IClassFixture
         service.Gate.Arm(2);
 
         var responses = await Task.WhenAll(
-            client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = "a" }, ifMatch: "W/\"1\""),
-            client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = "b" }, ifMatch: "W/\"1\""));
+            client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = "a" }, ifMatch: "W/\"1.1\""),
+            client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = "b" }, ifMatch: "W/\"1.1\""));
 
         Assert.Equal(2, service.Gate.Held);
         var statuses = responses.Select(r => r.StatusCode).Order().ToArray();
         Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.PreconditionFailed], statuses);
         var winner = responses.Single(r => r.StatusCode == HttpStatusCode.NoContent);
         var read = await client.ReadNotificationAsync($"me/notifications/{id}");
-        Assert.Equal("W/\"2\"", read["@odata.etag"]!.GetValue<string>());
+        Assert.Equal("W/\"2.1\"", read["@odata.etag"]!.GetValue<string>());
         Assert.Equal(winner == responses[0] ? "a" : "b", read["groupName"]!.GetValue<string>());
         Assert.Equal("preconditionFailed", (await responses.Single(r => r != winner).ReadObjectAsync()).ErrorCode());
     }
@@ -50,7 +50,7 @@ public sealed class ConcurrencyTests(SqliteStoreFactory service) : IClassFixture
         Assert.Equal(30, read["displayTimeToLive"]!.GetValue<int>());
         Assert.Equal(1, read["first"]!.GetValue<int>());
         Assert.Equal(2, read["second"]!.GetValue<int>());
-        Assert.Equal("W/\"3\"", read["@odata.etag"]!.GetValue<string>());
+        Assert.Equal("W/\"3.1\"", read["@odata.etag"]!.GetValue<string>());
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class ConcurrencyTests(SqliteStoreFactory service) : IClassFixture
 
         var responses = await Task.WhenAll(
             app.PatchAsync($"notifications/{id}", new JsonObject { ["groupName"] = "a" }, ifMatch: "W/\"1\""),
-            app.DeleteAsync($"users/race-user-3/notifications/{id}", ifMatch: "W/\"1\""));
+            app.DeleteAsync($"users/race-user-3/notifications/{id}", ifMatch: "W/\"1.1\""));
 
         Assert.Equal(2, service.Gate.Held);
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.NoContent);
@@ -79,11 +79,11 @@ public sealed class ConcurrencyTests(SqliteStoreFactory service) : IClassFixture
         const int writers = 8;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, writers).Select(i =>
-            client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = $"writer {i}" }, ifMatch: "W/\"1\"")));
+            client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = $"writer {i}" }, ifMatch: "W/\"1.1\"")));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.NoContent);
         Assert.Equal(writers - 1, responses.Count(r => r.StatusCode == HttpStatusCode.PreconditionFailed));
-        Assert.Equal("W/\"2\"", (await client.ReadNotificationAsync($"me/notifications/{id}"))["@odata.etag"]!.GetValue<string>());
+        Assert.Equal("W/\"2.1\"", (await client.ReadNotificationAsync($"me/notifications/{id}"))["@odata.etag"]!.GetValue<string>());
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ConcurrencyTests(SqliteStoreFactory service) : IClassFixture
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
         var read = await client.ReadNotificationAsync($"me/notifications/{id}");
         Assert.All(Enumerable.Range(0, writers), i => Assert.Equal(i, read[$"writer{i}"]?.GetValue<int>()));
-        Assert.Equal($"W/\"{writers + 1}\"", read["@odata.etag"]!.GetValue<string>());
+        Assert.Equal($"W/\"{writers + 1}.1\"", read["@odata.etag"]!.GetValue<string>());
     }
 
     [Fact]

@@ -18,9 +18,10 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         var response = await client.PostAsync("me/notifications", Bodies.Minimal());
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
+        // Created into a feed: the feed's tag, the content's version and the recipient's state's (docs/recipient.md).
+        Assert.Equal("W/\"1.1\"", response.Headers.ETag?.ToString());
         Assert.True(response.Headers.ETag!.IsWeak);
-        Assert.Equal("W/\"1\"", (await response.ReadObjectAsync())["@odata.etag"]!.GetValue<string>());
+        Assert.Equal("W/\"1.1\"", (await response.ReadObjectAsync())["@odata.etag"]!.GetValue<string>());
     }
 
     [Fact]
@@ -30,20 +31,22 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         string first = await app.CreateAsync("users/etag-user-2/notifications");
         string second = await app.CreateAsync("users/etag-user-2/notifications");
         Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"notifications/{second}", new JsonObject { ["groupName"] = "g" })).StatusCode);
+        // In a feed the tag also covers the recipient's state (its version 1 here); in the entity set, the content alone.
         var expected = new Dictionary<string, string> { [first] = "W/\"1\"", [second] = "W/\"2\"" };
+        var inFeed = new Dictionary<string, string> { [first] = "W/\"1.1\"", [second] = "W/\"2.1\"" };
 
-        foreach (string url in new[] { "users/etag-user-2/notifications", "notifications" })
+        foreach (var (url, tags) in new[] { ("users/etag-user-2/notifications", inFeed), ("notifications", expected) })
         {
             var items = (await app.ReadNotificationAsync(url))["value"]!.AsArray();
             Assert.Equal(2, items.Count);
-            Assert.All(items, n => Assert.Equal(expected[n!["id"]!.GetValue<string>()], n["@odata.etag"]!.GetValue<string>()));
+            Assert.All(items, n => Assert.Equal(tags[n!["id"]!.GetValue<string>()], n["@odata.etag"]!.GetValue<string>()));
         }
 
-        foreach (string url in new[] { $"users/etag-user-2/notifications/{second}", $"notifications('{second}')" })
+        foreach (var (url, tag) in new[] { ($"users/etag-user-2/notifications/{second}", "W/\"2.1\""), ($"notifications('{second}')", "W/\"2\"") })
         {
             var response = await app.GetAsync(url);
-            Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
-            Assert.Equal("W/\"2\"", (await response.ReadObjectAsync())["@odata.etag"]!.GetValue<string>());
+            Assert.Equal(tag, response.Headers.ETag?.ToString());
+            Assert.Equal(tag, (await response.ReadObjectAsync())["@odata.etag"]!.GetValue<string>());
         }
     }
 
@@ -59,23 +62,24 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         string second = await app.CreateAsync($"users/{user}/notifications");
         Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"notifications/{second}", new JsonObject { ["groupName"] = "g" })).StatusCode);
         var expected = new Dictionary<string, string> { [first] = "W/\"1\"", [second] = "W/\"2\"" };
+        var inFeed = new Dictionary<string, string> { [first] = "W/\"1.1\"", [second] = "W/\"2.1\"" };
 
-        foreach (string url in new[] { $"users/{user}/notifications?$select={select},id", $"notifications?$select={select},id&$filter=id eq '{first}' or id eq '{second}'" })
+        foreach (var (url, tags) in new[] { ($"users/{user}/notifications?$select={select},id", inFeed), ($"notifications?$select={select},id&$filter=id eq '{first}' or id eq '{second}'", expected) })
         {
             var items = (await app.ReadNotificationAsync(url))["value"]!.AsArray();
             Assert.Equal(2, items.Count);
-            Assert.All(items, n => Assert.Equal(expected[n!["id"]!.GetValue<string>()], n["@odata.etag"]?.GetValue<string>()));
+            Assert.All(items, n => Assert.Equal(tags[n!["id"]!.GetValue<string>()], n["@odata.etag"]?.GetValue<string>()));
         }
 
         var selectedOnly = (await app.ReadNotificationAsync($"users/{user}/notifications?$select={select}"))["value"]!.AsArray();
-        Assert.Equal(["W/\"1\"", "W/\"2\""], selectedOnly.Select(n => n!["@odata.etag"]?.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["W/\"1.1\"", "W/\"2.1\""], selectedOnly.Select(n => n!["@odata.etag"]?.GetValue<string>()).Order(StringComparer.Ordinal));
 
-        foreach (string url in new[] { $"users/{user}/notifications/{second}?$select={select}", $"notifications('{second}')?$select={select}" })
+        foreach (var (url, tag) in new[] { ($"users/{user}/notifications/{second}?$select={select}", "W/\"2.1\""), ($"notifications('{second}')?$select={select}", "W/\"2\"") })
         {
             var response = await app.GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
-            Assert.Equal("W/\"2\"", (await response.ReadObjectAsync())["@odata.etag"]?.GetValue<string>());
+            Assert.Equal(tag, response.Headers.ETag?.ToString());
+            Assert.Equal(tag, (await response.ReadObjectAsync())["@odata.etag"]?.GetValue<string>());
         }
     }
 
@@ -84,7 +88,7 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
     {
         var client = service.Delegated("etag-user-3", "etag-app");
         string id = await client.CreateAsync("me/notifications");
-        var seen = new HashSet<string> { "W/\"1\"" };
+        var seen = new HashSet<string> { "W/\"1.1\"" };
 
         for (int i = 0; i < 3; i++)
         {
@@ -96,10 +100,10 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
     }
 
     [Theory]
-    [InlineData("W/\"1\"")]
-    [InlineData("\"1\"")]
+    [InlineData("W/\"1.1\"")]
+    [InlineData("\"1.1\"")]
     [InlineData("*")]
-    [InlineData("W/\"7\", W/\"1\"")]
+    [InlineData("W/\"7\", W/\"1.1\"")]
     public async Task A_patch_whose_If_Match_holds_succeeds(string ifMatch)
     {
         var client = service.Delegated("etag-user-4", "etag-app");
@@ -108,7 +112,7 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         var response = await client.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = "matched" }, ifMatch: ifMatch);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
+        Assert.Equal("W/\"2.1\"", response.Headers.ETag?.ToString());
     }
 
     [Theory]
@@ -119,9 +123,9 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         var client = service.Delegated("etag-user-5", "etag-app");
         string id = await client.CreateAsync("me/notifications");
         string url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, id);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PatchAsync(url, new JsonObject { ["groupName"] = "first" }, ifMatch: "W/\"1\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PatchAsync(url, new JsonObject { ["groupName"] = "first" }, ifMatch: "W/\"1.1\"")).StatusCode);
 
-        var response = await client.PatchAsync(url, new JsonObject { ["groupName"] = "second" }, ifMatch: "W/\"1\"");
+        var response = await client.PatchAsync(url, new JsonObject { ["groupName"] = "second" }, ifMatch: "W/\"1.1\"");
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         var error = await response.ReadObjectAsync();
@@ -129,7 +133,7 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         Assert.Contains("If-Match", error.ErrorMessage(), StringComparison.Ordinal);
         var read = await client.ReadNotificationAsync(url);
         Assert.Equal("first", read["groupName"]!.GetValue<string>());
-        Assert.Equal("W/\"2\"", read["@odata.etag"]!.GetValue<string>());
+        Assert.Equal("W/\"2.1\"", read["@odata.etag"]!.GetValue<string>());
     }
 
     [Fact]
@@ -178,10 +182,10 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
     }
 
     [Theory]
-    [InlineData("W/\"1\"")]
-    [InlineData("\"1\"")]
+    [InlineData("W/\"1.1\"")]
+    [InlineData("\"1.1\"")]
     [InlineData("*")]
-    [InlineData("W/\"5\", W/\"1\"")]
+    [InlineData("W/\"5\", W/\"1.1\"")]
     public async Task A_get_whose_If_None_Match_names_the_current_ETag_is_a_304_without_a_body(string ifNoneMatch)
     {
         var client = service.Delegated("etag-user-9", "etag-app");
@@ -191,7 +195,7 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
+        Assert.Equal("W/\"1.1\"", response.Headers.ETag?.ToString());
         Assert.True(response.Headers.Contains("request-id"));
     }
 
@@ -203,13 +207,13 @@ public sealed class ETagTests(ServiceFactory service) : IClassFixture<ServiceFac
         var client = service.Delegated("etag-user-10", "etag-app");
         string id = await client.CreateAsync("me/notifications");
         string url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, id);
-        Assert.Equal(HttpStatusCode.NotModified, (await client.GetAsync(url, ifNoneMatch: "W/\"1\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.GetAsync(url, ifNoneMatch: "W/\"1.1\"")).StatusCode);
         await client.PatchAsync(url, new JsonObject { ["groupName"] = "newer" });
 
-        var response = await client.GetAsync(url, ifNoneMatch: "W/\"1\"");
+        var response = await client.GetAsync(url, ifNoneMatch: "W/\"1.1\"");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("W/\"2\"", response.Headers.ETag?.ToString());
+        Assert.Equal("W/\"2.1\"", response.Headers.ETag?.ToString());
         Assert.Equal("newer", (await response.ReadObjectAsync())["groupName"]!.GetValue<string>());
     }
 

@@ -13,10 +13,10 @@ namespace GraphNotifications.Tests;
 public sealed class EntityTagPreconditionTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {
     [Theory]
-    [InlineData("W/\"1\"")]
-    [InlineData("\"1\"")]
+    [InlineData("W/\"1.1\"")]
+    [InlineData("\"1.1\"")]
     [InlineData("*")]
-    [InlineData("W/\"5\", W/\"1\"")]
+    [InlineData("W/\"5\", W/\"1.1\"")]
     public async Task A_patch_or_delete_whose_If_None_Match_names_the_current_ETag_is_a_412_that_changes_nothing(string ifNoneMatch)
     {
         var client = service.Delegated("precondition-user-1", "precondition-app");
@@ -35,7 +35,7 @@ public sealed class EntityTagPreconditionTests(ServiceFactory service) : IClassF
 
         var stored = await client.ReadNotificationAsync($"me/notifications/{id}");
         Assert.Null(stored["groupName"]);
-        Assert.Equal("W/\"1\"", stored["@odata.etag"]!.GetValue<string>());
+        Assert.Equal("W/\"1.1\"", stored["@odata.etag"]!.GetValue<string>());
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class EntityTagPreconditionTests(ServiceFactory service) : IClassF
 
         var patch = await app.SendAsync(Patch($"users/precondition-user-2/notifications/{id}", "changed", ("If-None-Match", "W/\"7\"")));
         Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
-        Assert.Equal("W/\"2\"", patch.Headers.ETag?.ToString());
+        Assert.Equal("W/\"2.1\"", patch.Headers.ETag?.ToString());
         Assert.Equal("changed", (await app.ReadNotificationAsync($"notifications/{id}"))["groupName"]!.GetValue<string>());
 
         // The tag the client last saw is no longer current: the delete goes ahead.
@@ -63,8 +63,8 @@ public sealed class EntityTagPreconditionTests(ServiceFactory service) : IClassF
         string url = $"me/notifications/{id}";
 
         var ifMatchFails = await client.SendAsync(Patch(url, "x", ("If-Match", "W/\"9\""), ("If-None-Match", "W/\"8\"")));
-        var ifNoneMatchFails = await client.SendAsync(Patch(url, "x", ("If-Match", "W/\"1\""), ("If-None-Match", "*")));
-        var bothHold = await client.SendAsync(Patch(url, "both", ("If-Match", "W/\"1\""), ("If-None-Match", "W/\"8\"")));
+        var ifNoneMatchFails = await client.SendAsync(Patch(url, "x", ("If-Match", "W/\"1.1\""), ("If-None-Match", "*")));
+        var bothHold = await client.SendAsync(Patch(url, "both", ("If-Match", "W/\"1.1\""), ("If-None-Match", "W/\"8\"")));
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, ifMatchFails.StatusCode);
         Assert.StartsWith("The notification has changed: If-Match", (await ifMatchFails.ReadObjectAsync()).ErrorMessage(), StringComparison.Ordinal);
@@ -101,8 +101,8 @@ public sealed class EntityTagPreconditionTests(ServiceFactory service) : IClassF
         var client = template.StartsWith("me/", StringComparison.Ordinal) ? user : service.AppOnly("precondition-app-5");
         string url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, id);
 
-        var stale = await client.SendAsync(Get(url, ("If-Match", "W/\"2\"")));
-        var current = await client.SendAsync(Get(url, ("If-Match", "W/\"1\"")));
+        var stale = await client.SendAsync(Get(url, ("If-Match", "W/\"2.1\"")));
+        var current = await client.SendAsync(Get(url, ("If-Match", "W/\"1.1\"")));
         var any = await client.SendAsync(Get(url, ("If-Match", "*")));
         var malformed = await client.SendAsync(Get(url, ("If-Match", "W/2")));
 

@@ -64,6 +64,7 @@ public sealed class NegotiationTests(ServiceFactory service) : IClassFixture<Ser
                 "@odata.etag=W/\"1\"",
                 $"@odata.id={url}",
                 "@odata.type=#microsoft.graph.notification",
+                "createdDateTime@odata.type=#DateTimeOffset",
                 "expirationDateTime@odata.type=#DateTimeOffset",
                 "payload/@odata.type=#microsoft.graph.payloadTypes",
                 "payload/visualContent/@odata.type=#microsoft.graph.visualProperties",

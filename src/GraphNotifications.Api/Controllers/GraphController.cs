@@ -27,6 +27,21 @@ public abstract class GraphController : ODataController
 
     protected static IActionResult Error(GraphError error) => new GraphErrorResult(error);
 
+    /// <summary>
+    /// Whose feed the request acts on (<see cref="FeedAccess"/>); the items it answers are then edited on that feed's
+    /// path (<see cref="FeedEditLinks"/>).
+    /// </summary>
+    protected GraphError? ResolveFeed(string? routeUserId, out string owner)
+    {
+        var denied = FeedAccess.TryResolveOwner(Caller, routeUserId, out owner);
+        if (denied is null)
+        {
+            FeedEditLinks.Remember(HttpContext, routeUserId);
+        }
+
+        return denied;
+    }
+
     /// <summary>A page of a collection, with every query option honored or refused.</summary>
     protected async Task<IActionResult> PageAsync<T>(IKeysetCollection<T> collection, ODataQueryOptions<T> options, CancellationToken cancellationToken)
     {
@@ -65,21 +80,24 @@ public abstract class GraphController : ODataController
 
         // The recipient's state (readState, userActionState, snoozedUntilDateTime) is changed through a feed only, for
         // that recipient; everything else in the body is the app's content, for every feed, as before.
-        StateChange? state = null;
-        if (RecipientStateBody.SetBy(HttpContext).Overlaps(RecipientStateBody.Names))
+        var state = RecipientStateBody.StateOf(HttpContext, name => delta.TryGetPropertyValue(name, out object? value) ? value : null);
+        if (state is not null && scope.UserId is null)
         {
-            if (scope.UserId is null)
+            // /notifications shows no state (null): a read answer sent back as it is changes nothing; a value is refused.
+            if (RecipientStateBody.SetsAnyValue(state))
             {
                 return Error(RecipientStateBody.RefusedOutsideFeed(RecipientStateBody.SetBy(HttpContext), create: false)!);
             }
 
-            var scratch = new Notification();
-            delta.Patch(scratch);
-            state = RecipientStateBody.StateOf(HttpContext, scratch);
+            state = null;
+        }
+        else if (state is not null && RecipientStateBody.NullInFeed(HttpContext, state) is { } nullState)
+        {
+            return Error(nullState);
         }
 
-        Action<Notification>? content = state is null || RecipientStateBody.SetsContent(HttpContext) ? notification => delta.Patch(notification) : null;
-        var change = await store.UpdateAsync(scope, notificationId, preconditions, content, cancellationToken, state);
+        bool content = state is null || RecipientStateBody.SetsContent(HttpContext);
+        var change = await store.UpdateAsync(scope, notificationId, preconditions, content ? notification => delta.Patch(notification) : null, cancellationToken, state);
         if (change.Outcome != ChangeOutcome.Done)
         {
             return Error(ChangeFailed(change, notificationId));

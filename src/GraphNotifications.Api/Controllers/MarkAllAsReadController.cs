@@ -19,7 +19,7 @@ public sealed class MarkAllAsReadController(NotificationStore store, TimeProvide
     [ODataRoute("POST", "users/{userId}/notifications/microsoft.graph.markAllAsRead")]
     public async Task<IActionResult> MarkAllAsRead(string? userId, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -33,7 +33,8 @@ public sealed class MarkAllAsReadController(NotificationStore store, TimeProvide
         DateTimeOffset now = clock.GetUtcNow();
         // A cut-off in the future would take in items created while the batches run: the call's own time is the latest.
         var cutoff = through is { } sent && sent < now ? sent : now;
-        await store.MarkAllAsReadAsync(App, owner, cutoff, options.Value.MarkAllAsReadBatchSize, cancellationToken);
-        return NoContent();
+        return await store.MarkAllAsReadAsync(App, owner, cutoff, options.Value.MarkAllAsReadBatchSize, cancellationToken) is null
+            ? Error(GraphError.Conflict("The feed's items are being changed by other requests at the same time; retry (what was marked stays marked)."))
+            : NoContent();
     }
 }

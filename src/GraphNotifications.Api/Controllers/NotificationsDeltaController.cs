@@ -20,7 +20,7 @@ public sealed class NotificationsDeltaController(DeltaQuery delta) : GraphContro
     [ODataRoute("GET", "users/{userId}/notifications/microsoft.graph.delta()")]
     public async Task<IActionResult> Delta(string? userId, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }

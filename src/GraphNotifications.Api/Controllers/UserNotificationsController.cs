@@ -27,7 +27,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications")]
     public async Task<IActionResult> List(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -39,7 +39,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications/$count")]
     public async Task<IActionResult> Count(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -51,7 +51,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications/{notificationId}")]
     public async Task<IActionResult> Get(string? userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -66,7 +66,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [Idempotent]
     public async Task<IActionResult> Post(string? userId, [ModelBinder<ValidatedBody>] Notification? notification, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -85,7 +85,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [NotificationBody(BodyMode.Update)]
     public async Task<IActionResult> Patch(string? userId, string notificationId, [FromBody] Delta<Notification>? delta, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -103,7 +103,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("DELETE", "users/{userId}/notifications/{notificationId}")]
     public async Task<IActionResult> Delete(string? userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -115,7 +115,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications/$ref")]
     public async Task<IActionResult> ListRefs(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -145,7 +145,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [Idempotent]
     public async Task<IActionResult> CreateRef(string? userId, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -165,7 +165,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("DELETE", "users/{userId}/notifications/{notificationId}/$ref")]
     public async Task<IActionResult> DeleteRef(string? userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }
@@ -177,7 +177,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("DELETE", "users/{userId}/notifications/$ref")]
     public async Task<IActionResult> DeleteRefById(string? userId, [FromQuery(Name = "$id")] string? id, CancellationToken cancellationToken)
     {
-        if (FeedAccess.TryResolveOwner(Caller, userId, out string owner) is { } denied)
+        if (ResolveFeed(userId, out string owner) is { } denied)
         {
             return Error(denied);
         }

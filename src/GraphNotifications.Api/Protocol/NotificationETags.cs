@@ -55,10 +55,24 @@ public sealed class ETagCondition(IEnumerable<EntityTagHeaderValue> tags)
 
     public bool Matches(long version) => Matches(NotificationETags.Format(version));
 
-    /// <summary>Whether the condition holds for the entity whose current tag is <paramref name="currentTag"/>.</summary>
+    /// <summary>
+    /// Whether the condition holds for the entity whose current tag is <paramref name="currentTag"/>. Where the
+    /// current tag is the content's alone (read through <c>/notifications</c>), a feed's tag names the content by its
+    /// first part: <c>W/"3.7"</c> holds for <c>W/"3"</c>, as only the content is checked there.
+    /// </summary>
     public bool Matches(string currentTag)
     {
         var current = EntityTagHeaderValue.Parse(currentTag);
-        return _tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+        bool contentOnly = !current.Tag.AsSpan().Contains('.');
+        return _tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false)
+            || (contentOnly && ContentPart(tag) is { } content && content.Compare(current, useStrongComparison: false)));
+    }
+
+    /// <summary>The content's tag within a feed's tag (<c>"3"</c> of <c>W/"3.7"</c>), or null for another tag.</summary>
+    private static EntityTagHeaderValue? ContentPart(EntityTagHeaderValue tag)
+    {
+        var opaque = tag.Tag.AsSpan().Trim('"');
+        int dot = opaque.IndexOf('.');
+        return dot > 0 ? new EntityTagHeaderValue($"\"{opaque[..dot]}\"", isWeak: true) : null;
     }
 }

@@ -20,6 +20,15 @@ public sealed class TypedResourceSerializer(IODataSerializerProvider serializerP
         if (resourceContext.SerializerContext.MetadataLevel != ODataMetadataLevel.None)
         {
             resource.TypeAnnotation = new ODataTypeAnnotation(resource.TypeName);
+            // An item of a user's feed is edited where it was read (its recipient's state is there); it is still
+            // the notification notifications('{id}').
+            if (resourceContext.StructuredType is IEdmEntityType { Name: "notification" }
+                && resourceContext.EdmObject.TryGetPropertyValue("id", out object? id) && id is string key
+                && FeedEditLinks.Of(resourceContext, key) is { } editLink)
+            {
+                resource.Id = ServiceRoot.NotificationUrl(resourceContext.Request!, key);
+                resource.EditLink = editLink;
+            }
         }
 
         return resource;

@@ -12,9 +12,11 @@ public sealed partial class NotificationStore
     /// <paramref name="through"/>: in batches of at most <paramref name="batchSize"/>, each its own short transaction
     /// that logs each item it changes as updated, so other writers wait for one batch at most. The cut-off is fixed
     /// before the first batch, so the result is the one a single instant would give: an item created after it stays
-    /// unread however long the batches take. Returns how many items it marked.
+    /// unread however long the batches take. Returns how many items it marked, or null when concurrent changes of the
+    /// same items kept winning (<see cref="MaxAttempts"/> times in a row): what was marked stays marked, and calling
+    /// again finishes the rest.
     /// </summary>
-    public async Task<int> MarkAllAsReadAsync(AppScope app, string userId, DateTimeOffset through, int batchSize, CancellationToken cancellationToken)
+    public async Task<int?> MarkAllAsReadAsync(AppScope app, string userId, DateTimeOffset through, int batchSize, CancellationToken cancellationToken)
     {
         long cutoff = through.UtcTicks;
         var (tenantId, appId) = app;
@@ -47,9 +49,14 @@ public sealed partial class NotificationStore
                     marked = batch.Count;
                 }, cancellationToken);
             }
-            catch (DbUpdateConcurrencyException) when (++conflicts < MaxAttempts)
+            catch (DbUpdateConcurrencyException)
             {
                 // A state changed meanwhile (the recipient on another device): read the batch again.
+                if (++conflicts >= MaxAttempts)
+                {
+                    return null;
+                }
+
                 marked = -1;
             }
             finally
@@ -60,6 +67,7 @@ public sealed partial class NotificationStore
             if (marked >= 0)
             {
                 total += marked;
+                conflicts = 0;
             }
 
             if (marked is >= 0 && marked < batchSize)

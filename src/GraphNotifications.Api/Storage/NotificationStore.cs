@@ -182,7 +182,15 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
             contentChanged = apply is not null;
             if (apply is not null)
             {
+                var created = notification.CreatedDateTime;
                 apply(notification);
+                if (notification.CreatedDateTime != created)
+                {
+                    problems.Add(new(GraphErrorCodes.ReadOnlyProperty,
+                        "'createdDateTime' is set by the service and cannot be changed; leave it out, or send it as it is.", "createdDateTime"));
+                    return Task.FromResult<NotificationChange?>(new(ChangeOutcome.Invalid, Problems: problems));
+                }
+
                 NotificationRules.Check(notification, now, problems);
                 if (problems.Count > 0)
                 {

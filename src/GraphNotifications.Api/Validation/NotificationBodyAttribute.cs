@@ -48,7 +48,6 @@ public sealed class NotificationBodyAttribute(BodyMode mode) : Attribute, IAsync
             .Check(body.Json!, notificationType, mode, problems);
         // An update's body is judged here on what it says alone; the action checks the merged result again.
         NotificationRules.Check(normalized, services.GetRequiredService<TimeProvider>().GetUtcNow(), problems, mode);
-        RecipientStateBody.CheckNotNull(normalized, problems);
 
         if (problems.Count > 0)
         {

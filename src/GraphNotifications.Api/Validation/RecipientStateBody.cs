@@ -31,17 +31,43 @@ public static class RecipientStateBody
     /// <summary>Whether the body sets any property of the app's content (anything but the recipient's state).</summary>
     public static bool SetsContent(HttpContext http) => SetBy(http).Any(name => !Names.Contains(name));
 
-    /// <summary>The state part of a body read into <paramref name="patched"/>, or null when it sets none.</summary>
-    public static StateChange? StateOf(HttpContext http, Notification patched)
+    /// <summary>
+    /// The state part of an update's body: null when it sets none. <paramref name="valueOf"/> reads a property the
+    /// body set by its CLR name (the OData reader's <c>Delta</c>).
+    /// </summary>
+    public static StateChange? StateOf(HttpContext http, Func<string, object?> valueOf)
     {
         var names = SetBy(http);
         return names.Overlaps(Names)
             ? new StateChange(
-                names.Contains(ReadState) ? patched.ReadState : null,
-                names.Contains(UserActionState) ? patched.UserActionState : null,
+                names.Contains(ReadState) ? valueOf(nameof(Notification.ReadState)) as NotificationReadState? : null,
+                names.Contains(UserActionState) ? valueOf(nameof(Notification.UserActionState)) as NotificationUserActionState? : null,
                 names.Contains(SnoozedUntilDateTime),
-                names.Contains(SnoozedUntilDateTime) ? patched.SnoozedUntilDateTime : null)
+                names.Contains(SnoozedUntilDateTime) ? valueOf(nameof(Notification.SnoozedUntilDateTime)) as DateTimeOffset? : null)
             : null;
+    }
+
+    /// <summary>Whether the change sets any state to a value: outside a feed, a state sent as null is a read answer sent back.</summary>
+    public static bool SetsAnyValue(StateChange change) =>
+        change.ReadState is not null || change.UserActionState is not null || change.SnoozedUntil is not null;
+
+    /// <summary>The 400 for a read or action state sent as null through a feed: a recipient always has both.</summary>
+    public static GraphError? NullInFeed(HttpContext http, StateChange change)
+    {
+        var names = SetBy(http);
+        var problems = new List<GraphErrorDetail>();
+        if (names.Contains(ReadState) && change.ReadState is null)
+        {
+            problems.Add(new(GraphErrorCodes.InvalidValue, $"'{ReadState}' cannot be null in a feed: send unread or read.", ReadState));
+        }
+
+        if (names.Contains(UserActionState) && change.UserActionState is null)
+        {
+            problems.Add(new(GraphErrorCodes.InvalidValue,
+                $"'{UserActionState}' cannot be null in a feed: send noInteraction, activated, dismissed or snoozed.", UserActionState));
+        }
+
+        return problems.Count > 0 ? GraphError.InvalidBody(problems) : null;
     }
 
     /// <summary>
@@ -57,17 +83,5 @@ public static class RecipientStateBody
                 name))
             .ToList();
         return problems.Count > 0 ? GraphError.InvalidBody(problems) : null;
-    }
-
-    /// <summary>A state property sent as null: a recipient always has a read state and an action state.</summary>
-    public static void CheckNotNull(JsonObject body, List<GraphErrorDetail> problems)
-    {
-        foreach (string name in new[] { ReadState, UserActionState })
-        {
-            if (body.TryGetPropertyValue(name, out var value) && value is null)
-            {
-                problems.Add(new(GraphErrorCodes.InvalidValue, $"'{name}' cannot be null: send one of its members.", name));
-            }
-        }
     }
 }

@@ -75,7 +75,7 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
                     problems.Add(new(GraphErrorCodes.ReadOnlyProperty, message, target));
                 }
             }
-            else if (IsComputed(property))
+            else if (IsComputed(property) && mode == BodyMode.Create)
             {
                 problems.Add(new(GraphErrorCodes.ReadOnlyProperty, $"'{name}' is set by the service and cannot be written; leave it out.", target));
             }
@@ -107,7 +107,10 @@ public sealed partial class ResourceBodyValidator(IEdmModel model)
         return output;
     }
 
-    /// <summary>A property the contract marks <c>Core.Computed</c>: the service sets it, a client never does.</summary>
+    /// <summary>
+    /// A property the contract marks <c>Core.Computed</c>: the service sets it. A create may not send it; an update
+    /// may send it back as it is (a GET answer sent back), which the store checks against the stored value.
+    /// </summary>
     private bool IsComputed(IEdmProperty property) =>
         model.FindVocabularyAnnotations<IEdmVocabularyAnnotation>(property, CoreVocabularyModel.ComputedTerm)
             .Any(a => a.Value is not IEdmBooleanConstantExpression { Value: false });

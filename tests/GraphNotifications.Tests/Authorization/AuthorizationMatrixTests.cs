@@ -48,9 +48,10 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
         {
             var cells = table.Callers.Zip(row.Cells, (caller, cell) => (Caller: caller, Expected: CellExpectation.Parse(cell))).ToList();
             Assert.All(cells.Where(c => spoiled.Contains(c.Caller)), c => Assert.Equal(401, c.Expected.Status));
-            // A stranger may create its own notifications, nothing more: it neither reads nor changes this one.
+            // A stranger may create its own notifications (or mark its own read), nothing more: it neither reads nor
+            // changes this one.
             Assert.All(cells.Where(c => strangers.Contains(c.Caller)), c => Assert.True(
-                c.Expected.Status is 201 or 400 or 403 or 404 || (c.Expected.Status == 200 && !c.Expected.SeesNotification),
+                c.Expected.Status is 201 or 400 or 403 or 404 || (c.Expected.Status is 200 or 204 && !c.Expected.SeesNotification),
                 $"{row.Request} for '{c.Caller}': {c.Expected}"));
         }
     }
@@ -133,6 +134,19 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
             case MatrixEffect.Unlink:
                 Assert.DoesNotContain(StoreSnapshot.Link(ids.User, notificationId), after.Links);
                 Assert.True(after.Versions.ContainsKey(notificationId), $"dismissing deleted the notification; {said}");
+                break;
+            case MatrixEffect.State:
+                string link = StoreSnapshot.Link(ids.User, notificationId);
+                if (expected.SeesNotification)
+                {
+                    Assert.True(after.StateVersions[link] > before.StateVersions[link], $"the state did not change; {said}");
+                    Assert.True(after.Versions[notificationId] == before.Versions[notificationId], $"a state change changed the content; {said}");
+                }
+                else
+                {
+                    Assert.True(changes.Length == 0, $"expected {expected}, but the store changed ({changes}); {said}");
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(effect));

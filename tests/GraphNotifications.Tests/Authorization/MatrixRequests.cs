@@ -13,6 +13,9 @@ public enum MatrixEffect
     Delete,
     Link,
     Unlink,
+
+    /// <summary>Changes the recipient's state of the notification in the user's feed, and nothing else.</summary>
+    State,
 }
 
 /// <summary>One row of the matrix as a request: its method, its URL for the cell's parties, and its body.</summary>
@@ -60,6 +63,16 @@ public static class MatrixRequests
         ["PATCH /me/notifications/{id}"] = Me("PATCH", (_, id) => $"me/notifications/{id}", MatrixEffect.Update, (_, _) => Change()),
         ["PATCH /users/{user}/notifications/{id}"] = new("PATCH", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Update, (_, _) => Change()),
         ["PATCH /notifications/{id}"] = new("PATCH", (_, id) => $"notifications/{id}", MatrixEffect.Update, (_, _) => Change()),
+
+        ["PATCH /me/notifications/{id}: readState"] = Me("PATCH", (_, id) => $"me/notifications/{id}", MatrixEffect.State, (_, _) => MarkRead()),
+        ["PATCH /users/{user}/notifications/{id}: readState"] = new("PATCH", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.State, (_, _) => MarkRead()),
+        ["PATCH /notifications/{id}: readState"] = new("PATCH", (_, id) => $"notifications/{id}", MatrixEffect.State, (_, _) => MarkRead()),
+        ["POST /me/notifications/microsoft.graph.markAllAsRead"] =
+            Me("POST", (_, _) => "me/notifications/microsoft.graph.markAllAsRead", MatrixEffect.State, (_, _) => new JsonObject()),
+        ["POST /users/{user}/notifications/microsoft.graph.markAllAsRead"] =
+            new("POST", (ids, _) => $"users/{ids.User}/notifications/microsoft.graph.markAllAsRead", MatrixEffect.State, (_, _) => new JsonObject()),
+        ["POST /notifications/microsoft.graph.markAllAsRead"] =
+            new("POST", (_, _) => "notifications/microsoft.graph.markAllAsRead", MatrixEffect.State, (_, _) => new JsonObject()),
 
         ["DELETE /me/notifications/{id}"] = Me("DELETE", (_, id) => $"me/notifications/{id}", MatrixEffect.Delete),
         ["DELETE /users/{user}/notifications/{id}"] = new("DELETE", (ids, id) => $"users/{ids.User}/notifications/{id}", MatrixEffect.Delete),
@@ -109,6 +122,8 @@ public static class MatrixRequests
         new(method, url, effect, body) { OnMe = true };
 
     private static JsonNode Change() => new JsonObject { ["groupName"] = "changed by the matrix" };
+
+    private static JsonNode MarkRead() => new JsonObject { ["readState"] = "read" };
 
     private static JsonNode Reference(string notificationId) => new JsonObject { ["@odata.id"] = UrlOf(notificationId) };
 }

@@ -54,9 +54,9 @@ public sealed record CellExpectation(int Status, bool SeesNotification)
     public static CellExpectation Parse(string cell)
     {
         string[] parts = cell.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length is < 1 or > 2 || !int.TryParse(parts[0], out int status) || (parts.Length == 2 && (parts[1] != Nothing || status != 200)))
+        if (parts.Length is < 1 or > 2 || !int.TryParse(parts[0], out int status) || (parts.Length == 2 && (parts[1] != Nothing || status is not (200 or 204))))
         {
-            throw new FormatException($"A cell of the matrix must be a status, or '200 {Nothing}': '{cell}'.");
+            throw new FormatException($"A cell of the matrix must be a status, '200 {Nothing}' or '204 {Nothing}': '{cell}'.");
         }
 
         return new CellExpectation(status, SeesNotification: parts.Length == 1);

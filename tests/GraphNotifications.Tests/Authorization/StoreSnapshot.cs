@@ -4,16 +4,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GraphNotifications.Tests.Authorization;
 
-/// <summary>Everything the store holds, as far as a request can change it: each notification's version, and each link.</summary>
-public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, IReadOnlySet<string> Links)
+/// <summary>
+/// Everything the store holds, as far as a request can change it: each notification's version, each link, and the
+/// version of each link's recipient state.
+/// </summary>
+public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, IReadOnlySet<string> Links, IReadOnlyDictionary<string, long> StateVersions)
 {
     public static async Task<StoreSnapshot> TakeAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var versions = await db.Notifications.AsNoTracking().ToDictionaryAsync(n => n.Id, n => n.Version);
-        var links = await db.Links.AsNoTracking().Select(l => l.UserId + " → " + l.NotificationId).ToListAsync();
-        return new StoreSnapshot(versions, links.ToHashSet(StringComparer.Ordinal));
+        var links = await db.Links.AsNoTracking().Select(l => new { Key = l.UserId + " → " + l.NotificationId, l.StateVersion }).ToListAsync();
+        return new StoreSnapshot(versions, links.Select(l => l.Key).ToHashSet(StringComparer.Ordinal), links.ToDictionary(l => l.Key, l => l.StateVersion, StringComparer.Ordinal));
     }
 
     public static string Link(string userId, string notificationId) => userId + " → " + notificationId;
@@ -27,6 +30,8 @@ public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, I
         changes.AddRange(before.Versions.Keys.Where(id => !Versions.ContainsKey(id)).Select(id => $"notification {id} deleted"));
         changes.AddRange(Links.Except(before.Links).Select(link => $"link {link} added"));
         changes.AddRange(before.Links.Except(Links).Select(link => $"link {link} removed"));
+        changes.AddRange(StateVersions.Where(s => before.StateVersions.TryGetValue(s.Key, out long was) && was != s.Value)
+            .Select(s => $"state of link {s.Key} changed"));
         return string.Join("; ", changes);
     }
 }

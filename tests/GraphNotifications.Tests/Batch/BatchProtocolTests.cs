@@ -22,7 +22,7 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
             Request("read", "GET", $"me/notifications/{id}"),
             Request("stale", "PATCH", $"/me/notifications/{id}", new JsonObject { ["groupName"] = "x" }, ["read"], headers: new() { ["If-Match"] = "W/\"7\"" }),
             Request("patch", "PATCH", $"/me/notifications/{id}", new JsonObject { ["groupName"] = "patched" }, ["read"],
-                headers: new() { ["If-Match"] = "W/\"1\"", ["Prefer"] = "return=representation" }),
+                headers: new() { ["If-Match"] = "W/\"1.1\"", ["Prefer"] = "return=representation" }),
             Request("count", "GET", "/me/notifications/$count", dependsOn: ["create"]),
             Request("delete", "DELETE", $"/me/notifications/{id}", dependsOn: ["patch", "count"]),
             Request("gone", "GET", $"/me/notifications/{id}", dependsOn: ["delete"]));
@@ -32,7 +32,7 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
         Assert.Equal("created in a batch", created.Body()["payload"]!["visualContent"]!["title"]!.GetValue<string>());
         Assert.Equal("#microsoft.graph.notification", created.Body()["@odata.type"]!.GetValue<string>());
         Assert.StartsWith("http://localhost/v1.0/notifications('", created.Header("Location"));
-        Assert.Equal("W/\"1\"", created.Header("ETag"));
+        Assert.Equal("W/\"1.1\"", created.Header("ETag"));
 
         Assert.Equal(200, responses["read"].Status());
         Assert.Equal(id, responses["read"].Body()["id"]!.GetValue<string>());
@@ -40,7 +40,7 @@ public sealed class BatchProtocolTests(ServiceFactory service) : IClassFixture<S
         Assert.Equal("preconditionFailed", responses["stale"].Body()["error"]!["code"]!.GetValue<string>());
         Assert.Equal(200, responses["patch"].Status());
         Assert.Equal("patched", responses["patch"].Body()["groupName"]!.GetValue<string>());
-        Assert.Equal("W/\"2\"", responses["patch"].Header("ETag"));
+        Assert.Equal("W/\"2.1\"", responses["patch"].Header("ETag"));
         Assert.Equal(200, responses["count"].Status());
         Assert.Equal("2", responses["count"].Body().GetValue<string>());
         Assert.Equal(204, responses["delete"].Status());

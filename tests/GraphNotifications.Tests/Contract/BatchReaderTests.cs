@@ -74,7 +74,7 @@ public sealed class BatchReaderTests(ServiceFactory service, SqliteServiceFactor
         Assert.Equal(200, operations["read"].StatusCode);
         var read = Assert.IsType<ReadResource>(bodies["read"]);
         Assert.Equal(existing, read["id"]);
-        Assert.Equal("W/\"1\"", operations["read"].GetHeader("ETag"));
+        Assert.Equal("W/\"1.1\"", operations["read"].GetHeader("ETag"));
 
         Assert.Equal(200, operations["feed"].StatusCode);
         var feed = Assert.IsAssignableFrom<IReadOnlyList<ReadResource>>(bodies["feed"]);

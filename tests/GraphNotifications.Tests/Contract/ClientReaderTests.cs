@@ -100,9 +100,11 @@ public sealed class ClientReaderTests(ServiceFactory service) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var notification = await ODataClient.ReadResourceAsync(await HttpResponseODataMessage.FromAsync(response));
         Assert.Equal(response.Headers.ETag?.ToString(), notification.Resource.ETag);
-        Assert.Equal("W/\"2\"", notification.Resource.ETag);
+        Assert.Equal("W/\"2.1\"", notification.Resource.ETag);
         Assert.Equal("v2", notification["groupName"]);
         Assert.Equal(new Uri($"http://localhost/v1.0/notifications('{id}')"), notification.Resource.Id);
+        // Read through the feed, it is edited there: its recipient's state is on that path (docs/recipient.md).
+        Assert.Equal(new Uri($"http://localhost/v1.0/me/notifications/{id}"), notification.Resource.EditLink);
     }
 
     [Fact]

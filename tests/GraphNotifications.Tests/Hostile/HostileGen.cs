@@ -104,6 +104,7 @@ public static class HostileGen
     [
         "targetHostName", "expirationDateTime", "payload", "rawContent", "visualContent", "title", "body", "displayTimeToLive",
         "priority", "groupName", "targetPolicy", "platformTypes", "id", "@odata.type", "appNotificationId",
+        "readState", "userActionState", "snoozedUntilDateTime", "createdDateTime",
     ];
 
     private static readonly int[] LongLengths = [129, 255, 256, 1024, 1025, 4096, 4097, 32768, 32769, 70000];
@@ -385,6 +386,7 @@ public static class HostileGen
         "payload/visualContent", "payload/visualContent/title", "payload/visualContent/body", "targetPolicy", "targetPolicy/platformTypes",
         "appNotificationId", "attempt", "unknownProperty", "Id", "TARGETHOSTNAME", "microsoft.graph.notification/targetHostName", "notifications",
         "$it/targetHostName", "$this", "payload/unknown", "createdAt", "CreatedAt", "version", "DynamicProperties", "AppId", "@odata.type", "$it",
+        "readState", "userActionState", "snoozedUntilDateTime", "createdDateTime", "StateVersion", "stateVersion", "ReadState",
     ];
 
     public static readonly string[] Literals =
@@ -395,6 +397,7 @@ public static class HostileGen
         "01234567-89ab-cdef-0123-456789abcdef", "binary'AAEC'", "X'00'", "microsoft.graph.priority'High'", "microsoft.graph.priority'Nope'",
         "graph.priority'Low'", "'High'", "'Ultra'", "Edm.String'x'", "geography'POINT(0 0)'", "$root/notifications", "@p1", "[1,2]", "{\"a\":1}",
         "'" + new string('a', 2000) + "'", "0", "-1", "1",
+        "'unread'", "'snoozed'", "microsoft.graph.notificationReadState'read'", "microsoft.graph.notificationUserActionState'nope'", "'Read'",
     ];
 
     private static readonly string[] Comparisons = ["eq", "ne", "gt", "ge", "lt", "le", "has", "in", "EQ", "=", "==", "like"];

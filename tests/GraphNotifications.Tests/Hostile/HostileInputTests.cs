@@ -87,6 +87,17 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
         await RunAsync(service, HostileGen.PathRequest, weight: 3);
     }
 
+    [Fact(Timeout = Backstop)]
+    public async Task Recipient_state_patches_and_mark_all_as_read_bodies()
+    {
+        await using var service = await HostileService.StartAsync(new ServiceFactory());
+        await RunAsync(service, RecipientHostileGen.Request, weight: 2);
+    }
+
+    [Fact(Timeout = Backstop)]
+    public Task Recipient_state_patches_and_mark_all_as_read_bodies_on_SQLite() =>
+        RunAsync(fixture.Sqlite, RecipientHostileGen.Request, weight: 1);
+
     private async Task RunAsync(HostileService service, Gen<HostileRequest> requests, int weight, Func<HostileRequest, HostileRequest>? prepare = null)
     {
         int cases = HostileBudget.Cases(weight);
