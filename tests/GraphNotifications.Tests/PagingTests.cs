@@ -105,7 +105,7 @@ public sealed class PagingTests(SqliteServiceFactory service) : IClassFixture<Sq
         Assert.Contains("$filter=", secondLink, StringComparison.Ordinal);
         Assert.Contains("$select=id", secondLink, StringComparison.Ordinal);
         Assert.DoesNotContain("$top", secondLink, StringComparison.Ordinal);
-        Assert.All(pages[1]["value"]!.AsArray(), n => Assert.Equal(["@odata.etag", "@odata.type", "id"], n!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)));
+        Assert.All(pages[1]["value"]!.AsArray(), n => Assert.Equal(["@odata.editLink", "@odata.etag", "@odata.id", "@odata.type", "id"], n!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)));
     }
 
     [Fact]

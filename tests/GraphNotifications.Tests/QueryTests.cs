@@ -159,7 +159,8 @@ public sealed class QueryTests(QueryTests.Feed feed) : IClassFixture<QueryTests.
         var body = await response.ReadObjectAsync();
         Assert.Equal("http://localhost/v1.0/$metadata#notifications(targetHostName,payload/visualContent/title)", Text(body, "@odata.context"));
         var item = body["value"]![0]!.AsObject();
-        Assert.Equal(["@odata.etag", "@odata.type", "payload", "targetHostName"], item.Select(p => p.Key).Order(StringComparer.Ordinal));
+        // A feed's item also names its identity and its edit link, the feed's path (docs/recipient.md).
+        Assert.Equal(["@odata.editLink", "@odata.etag", "@odata.id", "@odata.type", "payload", "targetHostName"], item.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["@odata.type", "visualContent"], item["payload"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["@odata.type", "title"], item["payload"]!["visualContent"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
     }
