@@ -26,7 +26,7 @@ public static class MarkAllAsReadBody
             return (null, unsupported);
         }
 
-        var (node, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        var (node, error) = await JsonBody.ReadAsync(request, "markAllAsRead's parameters as a JSON object: {} or {\"throughDateTime\": \"…\"}", cancellationToken);
         if (error is not null)
         {
             return (null, error);
