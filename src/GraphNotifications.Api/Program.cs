@@ -9,6 +9,7 @@ using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Operations;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Streams;
 using GraphNotifications.Api.Subscriptions;
 using GraphNotifications.Api.Subscriptions.Delivery;
 using GraphNotifications.Api.Telemetry;
@@ -27,6 +28,7 @@ builder.Services.AddIdempotentRetries();
 builder.Services.AddGraphSubscriptions();
 builder.Services.AddGraphDelta();
 builder.Services.AddChangeNotificationDelivery(builder.Configuration);
+builder.Services.AddGraphStreams();
 builder.Services.AddGraphHealthChecks();
 builder.Services.AddGraphShutdown();
 

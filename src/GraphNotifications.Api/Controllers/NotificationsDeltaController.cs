@@ -1,9 +1,11 @@
+using GraphNotifications.Api.Batch;
 using GraphNotifications.Api.Delta;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Routing;
+using GraphNotifications.Api.Streams;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OData.Extensions;
 using Microsoft.AspNetCore.OData.Query;
@@ -12,9 +14,10 @@ namespace GraphNotifications.Api.Controllers;
 
 /// <summary>
 /// Graph's delta query on a user's feed: <c>…/notifications/delta</c> as Graph's documents write it, and the OData
-/// forms <c>delta()</c> and <c>microsoft.graph.delta()</c>. Whoever may list a feed may sync it.
+/// forms <c>delta()</c> and <c>microsoft.graph.delta()</c>. Whoever may list a feed may sync it, page by page or as a
+/// live stream (<c>Accept: text/event-stream</c>, see <see cref="FeedStream"/>).
 /// </summary>
-public sealed class NotificationsDeltaController(DeltaQuery delta) : GraphController
+public sealed class NotificationsDeltaController(DeltaQuery delta, IServiceProvider services) : GraphController
 {
     [ODataRoute("GET", "me/notifications/microsoft.graph.delta()")]
     [ODataRoute("GET", "users/{userId}/notifications/microsoft.graph.delta()")]
@@ -34,6 +37,14 @@ public sealed class NotificationsDeltaController(DeltaQuery delta) : GraphContro
         if (options!.IsFirstCall && options.Select is not null && CheckSelect() is { } badSelect)
         {
             return Error(badSelect);
+        }
+
+        if (EventStreamRequest.IsAsked(Request))
+        {
+            // A batch answers when each of its requests has ended; a stream does not end.
+            return SubRequestContext.IsSubRequest(HttpContext)
+                ? Error(GraphError.BadRequest("A live stream (Accept: text/event-stream) cannot be a request of a $batch; open it as a request of its own."))
+                : await services.GetRequiredService<FeedStream>().RunAsync(ControllerContext, App, owner, options);
         }
 
         var (page, error) = await delta.ReadAsync(Request, options, App, owner, cancellationToken);

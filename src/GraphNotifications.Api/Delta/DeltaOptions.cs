@@ -10,7 +10,12 @@ namespace GraphNotifications.Api.Delta;
 /// </summary>
 internal sealed record DeltaOptions(string? SkipToken, string? DeltaToken, string? Select)
 {
+    /// <summary>The value of <c>$deltatoken</c> that asks for the changes from now on, nothing of the past (as Graph offers it).</summary>
+    public const string Latest = "latest";
+
     public bool IsFirstCall => SkipToken is null && DeltaToken is null;
+
+    public bool IsLatest => string.Equals(DeltaToken, Latest, StringComparison.OrdinalIgnoreCase);
 
     public static (DeltaOptions? Options, GraphError? Error) Read(HttpRequest request)
     {

@@ -1,5 +1,6 @@
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -24,34 +25,78 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
         var now = clock.GetUtcNow();
         if (options.IsFirstCall)
         {
-            long mark = await log.HighWaterMarkAsync(cancellationToken);
-            var start = new DeltaState(app.TenantId, app.AppId, owner, mark, now.UtcTicks, options.Select);
+            var start = await StartAsync(app, owner, options.Select, cancellationToken);
             return (await FeedPageAsync(request, start, pageSize, cancellationToken), null);
         }
 
+        if (options.IsLatest)
+        {
+            // Graph's $deltatoken=latest: nothing of the past, only a link to the changes from now on.
+            var latest = await StartAsync(app, owner, select: null, cancellationToken);
+            return (new DeltaPage([], null, null, Link(request, "$deltatoken", tokens.ProtectDelta(latest))), null);
+        }
+
         bool isDeltaToken = options.DeltaToken is not null;
-        var state = tokens.Unprotect(options.DeltaToken ?? options.SkipToken!, isDeltaToken, app, owner);
+        var (state, error) = Resume(options.DeltaToken ?? options.SkipToken!, isDeltaToken, app, owner);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        // A delta token may hold a feed position too: a stream's event id issued during its initial sync.
+        return state!.After is not null
+            ? (await FeedPageAsync(request, state, pageSize, cancellationToken), null)
+            : (await ChangesPageAsync(request, state, pageSize, now, cancellationToken), null);
+    }
+
+    /// <summary>Where a sync that begins now starts: the change log's high-water mark, as of now.</summary>
+    internal async Task<DeltaState> StartAsync(AppScope app, string owner, string? select, CancellationToken cancellationToken)
+    {
+        long mark = await log.HighWaterMarkAsync(cancellationToken);
+        return new DeltaState(app.TenantId, app.AppId, owner, mark, clock.GetUtcNow().UtcTicks, select);
+    }
+
+    /// <summary>The state a token carries, or the 410 that tells the client to start over.</summary>
+    internal (DeltaState? State, GraphError? Error) Resume(string token, bool isDeltaToken, AppScope app, string owner)
+    {
+        var state = tokens.Unprotect(token, isDeltaToken, app, owner);
         if (state is null)
         {
             return (null, SyncStateNotFound("The token is not one this service issued for this feed."));
         }
 
-        if (now.UtcTicks - state.Since > Lifetime(changeLog.Value.Retention).Ticks)
+        if (clock.GetUtcNow().UtcTicks - state.Since > Lifetime(changeLog.Value.Retention).Ticks)
         {
             return (null, SyncStateNotFound($"The token is older than the change log's retention ({changeLog.Value.Retention}): changes since may be gone."));
         }
 
-        return state.After is not null && !isDeltaToken
-            ? (await FeedPageAsync(request, state, pageSize, cancellationToken), null)
-            : (await ChangesPageAsync(request, state, pageSize, now, cancellationToken), null);
+        return (state, null);
     }
+
+    /// <summary>
+    /// One page of an initial sync from <paramref name="state"/>: the notifications, each with the state just after
+    /// it, and whether the feed has been read to its end.
+    /// </summary>
+    internal async Task<(List<(Notification Item, DeltaState After)> Items, bool Done)> FeedItemsAsync(DeltaState state, int pageSize, CancellationToken cancellationToken)
+    {
+        var feed = store.FeedPages(new AppScope(state.TenantId, state.AppId), state.UserId);
+        object?[]? position = state.After is { } after ? [after.CreatedAt, after.Id] : null;
+        var items = await feed.InDefaultOrder(position).Take(pageSize + 1).ToListAsync(cancellationToken);
+        bool done = items.Count <= pageSize;
+        return ([.. items.Take(pageSize).Select(n => (n, state with { After = PositionOf(feed, n) }))], done);
+    }
+
+    private static DeltaFeedPosition PositionOf(IKeysetCollection<Notification> feed, Notification notification) =>
+        feed.DefaultPositionOf(notification) is [long createdAt, string id]
+            ? new DeltaFeedPosition(createdAt, id)
+            : throw new InvalidOperationException("A feed's position is its creation time and id.");
 
     // An entry is stamped when its change is made and becomes readable when that commits, so an entry just after a
     // position can be a little older than the moment the position was read: a token ends a minute (at most a tenth of
     // the retention) before the sweeper could reach such an entry.
     private static TimeSpan Lifetime(TimeSpan retention) => retention - TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerMinute, retention.Ticks / 10));
 
-    private static GraphError SyncStateNotFound(string why) => new(
+    internal static GraphError SyncStateNotFound(string why) => new(
         StatusCodes.Status410Gone,
         GraphErrorCodes.SyncStateNotFound,
         $"{why} Start over with a delta call without a token (GET …/notifications/delta), and keep the @odata.deltaLink its last page gives.");
@@ -65,9 +110,7 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
         if (items.Count > pageSize)
         {
             items.RemoveAt(items.Count - 1);
-            var next = feed.DefaultPositionOf(items[^1]) is [long createdAt, string id]
-                ? state with { After = new DeltaFeedPosition(createdAt, id) }
-                : throw new InvalidOperationException("A feed's position is its creation time and id.");
+            var next = state with { After = PositionOf(feed, items[^1]) };
             return new DeltaPage([.. items.Select(DeltaItem.Present)], state.Select, Link(request, "$skiptoken", tokens.ProtectSkip(next)), null);
         }
 

@@ -20,6 +20,41 @@ internal static class DeltaResponse
 {
     public static async Task<IActionResult> WriteAsync(ControllerContext context, DeltaPage page)
     {
+        var (written, contentType, refused) = await RenderAsync(context, page);
+        if (refused is not null)
+        {
+            return new GraphErrorResult(refused);
+        }
+
+        var answer = new JsonObject();
+        if (written!.ContextUrl is { } contextUrl)
+        {
+            answer["@odata.context"] = contextUrl;
+        }
+
+        answer["value"] = written.Value;
+        if (page.NextLink is not null)
+        {
+            answer["@odata.nextLink"] = page.NextLink.AbsoluteUri;
+        }
+
+        if (page.DeltaLink is not null)
+        {
+            answer["@odata.deltaLink"] = page.DeltaLink.AbsoluteUri;
+        }
+
+        return new ContentResult { Content = answer.ToJsonString(), ContentType = contentType, StatusCode = StatusCodes.Status200OK };
+    }
+
+    /// <summary>The page's items as they are written, and the page's context URL.</summary>
+    internal sealed record Written(JsonArray Value, JsonNode? ContextUrl);
+
+    /// <summary>
+    /// Writes the page's items, in page order, with the formatter <paramref name="context"/>'s request negotiates;
+    /// a refusal when it negotiates no OData JSON. The live stream writes its events' data with this too.
+    /// </summary>
+    internal static async Task<(Written? Written, string ContentType, GraphError? Refused)> RenderAsync(ActionContext context, DeltaPage page)
+    {
         var http = context.HttpContext;
         var present = page.Items.Where(i => i.Current is not null).Select(i => i.Current!).ToList();
         object items = present;
@@ -65,7 +100,7 @@ internal static class DeltaResponse
         {
             // The formatter refused (no format the request accepts): answered as a Graph error, like any refusal.
             http.Response.StatusCode = StatusCodes.Status200OK;
-            return new GraphErrorResult(new GraphError(status, GraphErrorCodes.ForStatus(status), GraphErrorCodes.DefaultMessage(status)));
+            return (null, contentType, new GraphError(status, GraphErrorCodes.ForStatus(status), GraphErrorCodes.DefaultMessage(status)));
         }
 
         // Accept: text/* lets MVC's plain JSON formatter (text/json) write the items as a bare array: not a page.
@@ -73,7 +108,7 @@ internal static class DeltaResponse
             || JsonNode.Parse(buffer.ToArray()) is not JsonObject written)
         {
             http.Response.ContentType = null;
-            return new GraphErrorResult(new GraphError(StatusCodes.Status406NotAcceptable, GraphErrorCodes.ForStatus(StatusCodes.Status406NotAcceptable),
+            return (null, contentType, new GraphError(StatusCodes.Status406NotAcceptable, GraphErrorCodes.ForStatus(StatusCodes.Status406NotAcceptable),
                 "A delta page is written as application/json (OData JSON); the Accept header asks for another format."));
         }
 
@@ -91,24 +126,7 @@ internal static class DeltaResponse
                 : entities.Dequeue());
         }
 
-        var answer = new JsonObject();
-        if (written["@odata.context"] is { } contextUrl)
-        {
-            answer["@odata.context"] = contextUrl.DeepClone();
-        }
-
-        answer["value"] = value;
-        if (page.NextLink is not null)
-        {
-            answer["@odata.nextLink"] = page.NextLink.AbsoluteUri;
-        }
-
-        if (page.DeltaLink is not null)
-        {
-            answer["@odata.deltaLink"] = page.DeltaLink.AbsoluteUri;
-        }
-
-        return new ContentResult { Content = answer.ToJsonString(), ContentType = contentType, StatusCode = StatusCodes.Status200OK };
+        return (new Written(value, written["@odata.context"]?.DeepClone()), contentType, null);
     }
 
     // Graph's delta items always carry their id, whatever $select names.

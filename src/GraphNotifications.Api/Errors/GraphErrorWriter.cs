@@ -23,6 +23,24 @@ public static class GraphErrorWriter
         response.Headers.ContentLength = null;
 
         await using var json = new Utf8JsonWriter(response.Body, WriterOptions);
+        Write(json, context, error);
+        await json.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>The error's body as JSON text on one line: the data of a live stream's error event.</summary>
+    public static string ToJson(HttpContext context, GraphError error)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(json, context, error);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter json, HttpContext context, GraphError error)
+    {
         json.WriteStartObject();
         json.WriteStartObject("error");
         json.WriteString("code", error.Code);
@@ -53,6 +71,5 @@ public static class GraphErrorWriter
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
     }
 }

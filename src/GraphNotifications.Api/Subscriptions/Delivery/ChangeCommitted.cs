@@ -7,9 +7,24 @@ namespace GraphNotifications.Api.Subscriptions.Delivery;
 public sealed class ChangeCommitted
 {
     private readonly SemaphoreSlim _pulse = new(0, 1);
+    private Action[] _listeners = [];
+
+    /// <summary>Calls <paramref name="listener"/> on every pulse too: others that read the change log wake on commits as well.</summary>
+    public void Subscribe(Action listener)
+    {
+        lock (_pulse)
+        {
+            _listeners = [.. _listeners, listener];
+        }
+    }
 
     public void Pulse()
     {
+        foreach (var listener in Volatile.Read(ref _listeners))
+        {
+            listener();
+        }
+
         try
         {
             if (_pulse.CurrentCount == 0)
