@@ -10,6 +10,12 @@ if (args.Contains("--recipient"))
     return await GraphNotifications.Bench.Harness.Recipient.BadgeBench.RunAsync(args);
 }
 
+// bench/run-stream.sh's scenario, on its own: the live stream's latency and open streams.
+if (args.Contains("--stream"))
+{
+    return await StreamBench.MainAsync(args);
+}
+
 HarnessOptions options;
 try
 {

@@ -5,6 +5,8 @@ using GraphNotifications.Api.Querying;
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage;
 using GraphNotifications.Api.Storage.ChangeLog;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +23,8 @@ namespace GraphNotifications.Api.Streams;
 /// itself, then takes the changes the dispatcher hands it; a change it has already sent is never sent again.
 /// </summary>
 /// <remarks>
-/// It ends with an event named <c>reconnect</c> (data <c>{"reason": …}</c>: <c>tokenExpired</c>, <c>serviceStopping</c>,
+/// The initial sync ends with an event named <c>synced</c> (data <c>{"@odata.deltaLink": …}</c>, as a delta page's last
+/// link). It ends with an event named <c>reconnect</c> (data <c>{"reason": …}</c>: <c>tokenExpired</c>, <c>serviceStopping</c>,
 /// <c>fellBehind</c>) when the client should come back with its last event id, and with an event named <c>error</c> (a
 /// Graph error; <c>syncStateNotFound</c>) when it cannot resume and must sync again without a token.
 /// </remarks>
@@ -201,7 +204,13 @@ public sealed partial class FeedStream(
 
                 if (done)
                 {
+                    // The end of the initial sync, as a delta page's deltaLink marks it: what follows are changes.
                     _state = _state with { After = null };
+                    string token = owner._tokens.ProtectDelta(_state);
+                    var request = context.HttpContext.Request;
+                    string link = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create("$deltatoken", token));
+                    var synced = new JsonObject { ["@odata.deltaLink"] = link };
+                    await new ServerSentEvents().Event("synced", token, synced.ToJsonString()).SendAsync(_response, cancellationToken);
                     return;
                 }
             }

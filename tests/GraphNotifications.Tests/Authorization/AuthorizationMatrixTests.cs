@@ -77,7 +77,7 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
         var client = service.ClientWith(MatrixCallers.TokenOf(caller, ids, route.OnMe));
         var before = await StoreSnapshot.TakeAsync(service.Services);
 
-        var answer = await route.Read(await client.SendAsync(route.Build(ids, notificationId)));
+        var answer = await route.SendAsync(client, route.Build(ids, notificationId));
 
         var after = await StoreSnapshot.TakeAsync(service.Services);
         string changes = after.ChangesSince(before);

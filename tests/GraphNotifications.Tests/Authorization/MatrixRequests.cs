@@ -28,6 +28,15 @@ public sealed record MatrixRequest(
     /// <summary>How the answer is read from the response; a <c>$batch</c> row reads its inner request's.</summary>
     public Func<HttpResponseMessage, Task<MatrixAnswer>> Read { get; init; } = MatrixAnswer.FromResponseAsync;
 
+    /// <summary>
+    /// How the request is sent and its answer read; a live stream's row reads its events up to the end of the initial
+    /// sync, since the stream itself does not end.
+    /// </summary>
+    public Func<HttpClient, HttpRequestMessage, Task<MatrixAnswer>>? Send { get; init; }
+
+    public async Task<MatrixAnswer> SendAsync(HttpClient client, HttpRequestMessage request) =>
+        Send is { } send ? await send(client, request) : await Read(await client.SendAsync(request));
+
     /// <summary>For a <c>$batch</c> row, the row of the request it carries, whose cells it must repeat.</summary>
     public string? Carries { get; init; }
 
@@ -93,6 +102,9 @@ public static class MatrixRequests
 
         ["GET /me/notifications/delta"] = Me("GET", (_, _) => "me/notifications/delta", MatrixEffect.Read),
         ["GET /users/{user}/notifications/delta"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/delta", MatrixEffect.Read),
+        ["GET /me/notifications/delta (Accept: text/event-stream)"] = Me("GET", (_, _) => "me/notifications/delta", MatrixEffect.Read) with { Send = MatrixStream.SendAsync },
+        ["GET /users/{user}/notifications/delta (Accept: text/event-stream)"] =
+            new MatrixRequest("GET", (ids, _) => $"users/{ids.User}/notifications/delta", MatrixEffect.Read) { Send = MatrixStream.SendAsync },
 
         ["GET /me?$expand=notifications"] = Me("GET", (_, _) => "me?$expand=notifications", MatrixEffect.Read),
         ["GET /users/{user}?$expand=notifications"] = new("GET", (ids, _) => $"users/{ids.User}?$expand=notifications", MatrixEffect.Read),

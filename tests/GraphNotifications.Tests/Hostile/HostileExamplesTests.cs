@@ -23,6 +23,9 @@ public sealed class HostileExamplesTests(HostileFixture fixture) : IClassFixture
 
     private static HostileRequest Get(string url, Principal principal = Principal.Delegated) => new("GET", url, principal);
 
+    // The live stream of the caller's feed (Accept names it).
+    private static HostileRequest Stream(string query = "") => Get(Feed + "/delta" + query).WithHeader("Accept", "text/event-stream");
+
     private static HostileRequest Query(string url) => new("GET", url, Principal.AppOnly, Shared: true);
 
     /// <summary>The minimal body with one member replaced by raw JSON text.</summary>
@@ -152,6 +155,20 @@ public sealed class HostileExamplesTests(HostileFixture fixture) : IClassFixture
         ["Host with a port past 65535"] = new(Get(Feed).WithHeader("Host", "localhost:99999"), 400),
         ["a token with alg none"] = new(Get(Feed, Principal.Anonymous).WithHeader("Authorization", HostileGen.BadAuthorizations[10]), 401),
         ["an expired token"] = new(Get(Feed, Principal.Anonymous).WithHeader("Authorization", HostileGen.BadAuthorizations[12]), 401),
+
+        // The live stream's headers: each of these either is no stream, or a stream that ends by itself (an error event).
+        ["Last-Event-ID of garbage on the stream"] = new(Stream().WithHeader("Last-Event-ID", "garbage"), 200),
+        ["Last-Event-ID of 10 KB on the stream"] = new(Stream().WithHeader("Last-Event-ID", new string('x', 10 * 1024)), 200),
+        ["Last-Event-ID with a control character on the stream"] = new(Stream().WithHeader("Last-Event-ID", "a\u0001b"), 200),
+        ["Last-Event-ID of a skip token's shape on the stream"] = new(Stream().WithHeader("Last-Event-ID", "CfDJ8" + new string('A', 200)), 200),
+        ["$deltatoken of garbage on the stream"] = new(Get(Feed + "/delta?$deltatoken=garbage").WithHeader("Accept", "text/event-stream"), 200),
+        ["the stream with $top"] = new(Stream("?$top=1"), 400),
+        ["the stream with $select of an annotation"] = new(Stream("?$select=@odata.id"), 400),
+        ["Accept text/* on delta (no stream)"] = new(Get(Feed + "/delta").WithHeader("Accept", "text/*"), 406),
+        ["Accept text/event-stream;q=0 on delta (no stream)"] = new(Get(Feed + "/delta").WithHeader("Accept", "text/event-stream;q=0, application/json"), 200),
+        ["Accept text/event-stream with $format=json (a delta page)"] = new(Get(Feed + "/delta?$format=json").WithHeader("Accept", "text/event-stream"), 200),
+        ["Accept text/event-stream on a feed, not delta"] = new(Get(Feed).WithHeader("Accept", "text/event-stream"), 406),
+        ["a stream inside a $batch"] = new(Batch("""{"requests":[{"id":"a","method":"GET","url":"me/notifications/delta","headers":{"Accept":"text/event-stream"}}]}"""), 200),
 
         // Query strings built to be expensive, and garbage options.
         ["2,000 nested parentheses"] = new(Query("v1.0/users/{user}/notifications?$filter=" + new string('(', 2000) + "true" + new string(')', 2000)), 400, OnSqlite: true),

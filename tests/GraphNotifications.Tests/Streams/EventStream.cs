@@ -53,8 +53,12 @@ public sealed class EventStream : IAsyncDisposable
 
         tweak?.Invoke(request);
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(StepTimeout);
-        return new EventStream(response, await response.Content.ReadAsStreamAsync());
+        return await FromResponseAsync(response);
     }
+
+    /// <summary>Reads the events of a response sent with <see cref="HttpCompletionOption.ResponseHeadersRead"/>.</summary>
+    public static async Task<EventStream> FromResponseAsync(HttpResponseMessage response) =>
+        new(response, await response.Content.ReadAsStreamAsync());
 
     /// <summary>Opens a stream and fails the test unless it is a 200 of <c>text/event-stream</c>.</summary>
     public static async Task<EventStream> OpenOkAsync(HttpClient client, string url, string? lastEventId = null, Action<HttpRequestMessage>? tweak = null)
