@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace GraphNotifications.Tests.Streams;
 
@@ -65,9 +66,9 @@ public sealed class SqliteStreamFactory : StreamServiceFactory
     }
 }
 
-public sealed class PostgresStreamFactory : StreamServiceFactory
+public sealed class PostgresStreamFactory(IMessageSink diagnostics) : StreamServiceFactory
 {
-    public PostgresTestDatabase Database { get; } = new();
+    public PostgresTestDatabase Database { get; } = new(diagnostics);
 
     protected override void ConfigureStore(IWebHostBuilder builder)
     {
