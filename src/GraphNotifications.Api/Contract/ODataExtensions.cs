@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.OData;
 using Microsoft.AspNetCore.OData.Formatter.Serialization;
+using Microsoft.AspNetCore.OData.Query.Expressions;
 
 
 namespace GraphNotifications.Api.Contract;
@@ -55,7 +56,9 @@ public static class ODataExtensions
             });
     }
 
-    private static void RouteServices(IServiceCollection services) =>
-        services.AddSingleton<ODataResourceSerializer, TypedResourceSerializer>();
+    private static void RouteServices(IServiceCollection services) => services
+        .AddSingleton<ODataResourceSerializer, TypedResourceSerializer>()
+        // $filter on dynamic properties, in the store (and in memory when $expand's nested $filter shapes a page).
+        .AddSingleton<IFilterBinder, DynamicPropertyFilterBinder>();
 
 }

@@ -147,5 +147,5 @@ public static class CollectionPager
 public sealed class QueryNotSupportedException(Exception inner) : Exception(Explanation, inner)
 {
     public const string Explanation =
-        "The store cannot evaluate this query. Filters on properties the contract does not declare (dynamic properties) cannot run in the store; filter on declared properties.";
+        "The store cannot evaluate this query: simplify the $filter. " + DynamicPropertyTest.Supported;
 }

@@ -15,7 +15,7 @@ namespace GraphNotifications.Api.Querying;
 /// </summary>
 public static class ExpandedFeeds
 {
-    private static readonly FilterBinder Filters = new();
+    private static readonly DynamicPropertyFilterBinder Filters = new();
 
     public static async Task LoadAsync(IReadOnlyList<User> users, ODataQueryOptions<User> options, Func<string, IKeysetCollection<Notification>> feedOf, CancellationToken cancellationToken)
     {

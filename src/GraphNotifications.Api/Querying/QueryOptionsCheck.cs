@@ -69,11 +69,10 @@ public static class QueryOptionsCheck
             return GraphError.BadRequest("NaN cannot be compared with any property of a notification: none is a floating-point number.");
         }
 
-        // Dynamic properties live in one JSON column: no store can filter on them (a relational one cannot translate
-        // the filter, the in-memory one fails on the values), so every store answers as docs/api.md says, 501.
-        if (filters.Any(ReadsDynamicProperty))
+        // Dynamic properties live in one JSON column: the stores run the tests DynamicPropertyFilterBinder binds, no other use.
+        if (filters.Select(DynamicPropertyFilters.Refusal).FirstOrDefault(r => r is not null) is { } dynamicRefusal)
         {
-            return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, QueryNotSupportedException.Explanation);
+            return new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, dynamicRefusal);
         }
 
         return null;
@@ -85,9 +84,6 @@ public static class QueryOptionsCheck
 
     private static bool IsFlags(SingleValueNode left) =>
         (left is ConvertNode convert ? convert.Source : left).TypeReference?.Definition is IEdmEnumType { IsFlags: true };
-
-    private static bool ReadsDynamicProperty(QueryNode? node) =>
-        Any(node, n => n is SingleValueOpenPropertyAccessNode or CollectionOpenPropertyAccessNode);
 
     private static bool IsNullLiteral(QueryNode? node) => node switch
     {

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage.DynamicProperties;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -15,6 +16,7 @@ public sealed class PostgresNotificationsDbContext(DbContextOptions<PostgresNoti
     /// <summary>How the service opens the store; the design-time factory opens it the same way.</summary>
     internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) => options
         .UseNpgsql(connectionString)
+        .TranslateDynamicProperties<PostgresDynamicPropertyTranslator>()
         .ConfigureWarnings(StorageExtensions.IgnoreOptionalVisualContent);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Storage.DynamicProperties;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,6 +11,7 @@ public sealed class SqliteNotificationsDbContext(DbContextOptions<SqliteNotifica
     /// <summary>How the service opens the store; the design-time factory opens it the same way.</summary>
     internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString, SqliteDurability? durability = null) => options
         .UseSqlite(connectionString)
+        .TranslateDynamicProperties<SqliteDynamicPropertyTranslator>()
         .AddInterceptors(durability ?? new SqliteDurability())
         .ConfigureWarnings(warnings =>
         {
