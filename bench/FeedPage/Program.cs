@@ -4,6 +4,11 @@ using GraphNotifications.Bench.FeedPage;
 
 // The latency of one feed page at several feed lengths, and of a deep page against the first. See bench/README.md.
 
+if (args.Contains(DynamicFilterBench.Switch))
+{
+    return await DynamicFilterBench.RunAsync(args);
+}
+
 BenchOptions options;
 try
 {

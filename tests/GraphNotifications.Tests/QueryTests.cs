@@ -224,7 +224,7 @@ public sealed class QueryTests(QueryTests.Feed feed) : IClassFixture<QueryTests.
     [InlineData("$top=-1", HttpStatusCode.BadRequest)]
     [InlineData("$skip=abc", HttpStatusCode.BadRequest)]
     [InlineData("$filter=targetHostName eq", HttpStatusCode.BadRequest)]
-    [InlineData("$filter=nothing eq 1", HttpStatusCode.NotImplemented)]
+    [InlineData("$filter=nothing add 1 eq 2", HttpStatusCode.NotImplemented)]
     [InlineData("$filter=year(expirationDateTime) eq 2026", HttpStatusCode.BadRequest)]
     [InlineData("$orderby=appNotificationId", HttpStatusCode.BadRequest)]
     [InlineData("$orderby=id,groupName,priority,targetHostName,displayTimeToLive,expirationDateTime", HttpStatusCode.BadRequest)]

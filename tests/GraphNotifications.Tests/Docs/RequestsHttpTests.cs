@@ -30,6 +30,11 @@ public sealed class RequestsHttpTests(ServiceFactory service) : IClassFixture<Se
 
             answered.Add($"{(int)status} {request.Method} {request.Url}");
             Assert.True((int)status < 400, $"{request.Title}: {request.Method} {message.RequestUri} answered {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            if (request.Url.Contains("appNotificationId", StringComparison.Ordinal))
+            {
+                // The app's own id finds the notification the walk-through created.
+                Assert.Single((await response.ReadObjectAsync())["value"]!.AsArray());
+            }
         }
 
         Assert.Equal(
@@ -39,6 +44,7 @@ public sealed class RequestsHttpTests(ServiceFactory service) : IClassFixture<Se
             "201 POST {{root}}/me/notifications",
             "200 GET {{root}}/me/notifications",
             "200 GET {{root}}/me/notifications?$filter=priority%20eq%20'High'%20and%20startswith(payload/visualContent/title,'Title')&$select=id,priority,payload&$count=true",
+            "200 GET {{root}}/me/notifications?$filter=appNotificationId%20eq%20'testDirectToastNotification'",
             "200 GET {{root}}/me/notifications/$count",
             "200 GET {{root}}/me/notifications/{{notificationId}}",
             "204 POST {{root}}/users/{{otherUser}}/notifications/$ref",

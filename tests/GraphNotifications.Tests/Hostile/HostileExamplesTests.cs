@@ -188,7 +188,13 @@ public sealed class HostileExamplesTests(HostileFixture fixture) : IClassFixture
         ["$filter and filter"] = new(Query("v1.0/users/{user}/notifications?$filter=true&filter=false"), 400, OnSqlite: true),
         ["a $skiptoken rewritten by the client"] = new(Query("v1.0/users/{user}/notifications?$skiptoken={tamper:RemainingTop=-1}"), 400, OnSqlite: true),
         ["a $skiptoken of garbage"] = new(Query("v1.0/users/{user}/notifications?$skiptoken=garbage"), 400, OnSqlite: true),
-        ["a filter on a dynamic property"] = new(Query("v1.0/users/{user}/notifications?$filter=appNotificationId%20eq%20'app-2'"), 501, OnSqlite: true),
+        ["a filter on a dynamic property"] = new(Query("v1.0/users/{user}/notifications?$filter=appNotificationId%20eq%20'app-2'"), 200, OnSqlite: true),
+        ["a dynamic filter's value shaped as a JSON path"] = new(Query("v1.0/users/{user}/notifications?$filter=" + Uri.EscapeDataString("appNotificationId eq '$.appNotificationId' or startswith(appNotificationId,'$[\"a\"]') or attempt eq '\\'")), 200, OnSqlite: true),
+        ["a dynamic filter's value shaped as SQL"] = new(Query("v1.0/users/{user}/notifications?$filter=" + Uri.EscapeDataString("appNotificationId eq ''') OR 1=1 --' or contains(appNotificationId,'%') or endswith(appNotificationId,'_')")), 200, OnSqlite: true),
+        ["a dynamic filter on the store's own column names"] = new(Query("v1.0/users/{user}/notifications?$filter=" + Uri.EscapeDataString("DynamicProperties eq null and TenantId ne 'x' and AppId eq null and Version eq null")), 200, OnSqlite: true),
+        ["a dynamic filter with a literal of 30,000 characters"] = new(Query("v1.0/users/{user}/notifications?$filter=" + Uri.EscapeDataString($"contains(appNotificationId,'{new string('a', 30_000)}')")), 200, OnSqlite: true),
+        ["a dynamic property compared with another"] = new(Query("v1.0/users/{user}/notifications?$filter=" + Uri.EscapeDataString("appNotificationId eq attempt")), 501, OnSqlite: true),
+        ["a path into a dynamic property"] = new(Query("v1.0/users/{user}/notifications?$filter=" + Uri.EscapeDataString("appNotificationId/length eq 1")), 501, OnSqlite: true),
     };
 
     public static TheoryData<string> Names => [.. Examples.Keys];

@@ -387,6 +387,7 @@ public static class HostileGen
         "appNotificationId", "attempt", "unknownProperty", "Id", "TARGETHOSTNAME", "microsoft.graph.notification/targetHostName", "notifications",
         "$it/targetHostName", "$this", "payload/unknown", "createdAt", "CreatedAt", "version", "DynamicProperties", "AppId", "@odata.type", "$it",
         "readState", "userActionState", "snoozedUntilDateTime", "createdDateTime", "StateVersion", "stateVersion", "ReadState",
+        "urgent", "_x", "appNotificationId/inner", "TenantId", "caf\u00e9", "a1b2c3_", "appnotificationid",
     ];
 
     public static readonly string[] Literals =
@@ -398,7 +399,10 @@ public static class HostileGen
         "graph.priority'Low'", "'High'", "'Ultra'", "Edm.String'x'", "geography'POINT(0 0)'", "$root/notifications", "@p1", "[1,2]", "{\"a\":1}",
         "'" + new string('a', 2000) + "'", "0", "-1", "1",
         "'unread'", "'snoozed'", "microsoft.graph.notificationReadState'read'", "microsoft.graph.notificationUserActionState'nope'", "'Read'",
+        // Shaped as JSON paths and SQL, for filters on dynamic properties (their names and values reach JSON functions).
+        "'$.appNotificationId'", "'$[0]'", "'a\"b'", "'\\'", "''') OR 1=1 --'", "'$.\"x\"'", "'[\"a\"]'", "false",
     ];
+
 
     private static readonly string[] Comparisons = ["eq", "ne", "gt", "ge", "lt", "le", "has", "in", "EQ", "=", "==", "like"];
 

@@ -14,7 +14,7 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
             // cannot declare an expression index, so it is SQL here; the expression is exactly the one the query
             // translator writes (Storage/DynamicProperties), since the database uses it only for that expression. The
             // value leads, so that a feed's query, which reaches notifications through the user's links, can use it too.
-            migrationBuilder.Sql("CREATE INDEX \"IX_Notifications_AppNotificationId\" ON \"Notifications\" (json_extract(\"DynamicProperties\", '$.appNotificationId'), \"TenantId\", \"AppId\");");
+            migrationBuilder.Sql("CREATE INDEX IF NOT EXISTS \"IX_Notifications_AppNotificationId\" ON \"Notifications\" (json_extract(\"DynamicProperties\", '$.appNotificationId'), \"TenantId\", \"AppId\");");
 
             // Without statistics, SQLite's planner takes a feed for a few rows and walks it in its order, testing each
             // item (a whole feed for an id it holds once), rather than look the id up. Rows in sqlite_stat1 (SQLite
@@ -32,7 +32,7 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("DELETE FROM sqlite_stat1 WHERE idx IN ('IX_Notifications_AppNotificationId', 'IX_UserNotificationLinks_Feed');");
-            migrationBuilder.Sql("DROP INDEX \"IX_Notifications_AppNotificationId\";");
+            migrationBuilder.Sql("DROP INDEX IF EXISTS \"IX_Notifications_AppNotificationId\";");
         }
     }
 }
