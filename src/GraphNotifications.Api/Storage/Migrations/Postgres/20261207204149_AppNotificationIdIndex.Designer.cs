@@ -38,6 +38,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("CreatedDateTime")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("DisplayTimeToLive")
                         .HasColumnType("integer");
 
@@ -324,12 +327,34 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("ReadState")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("SnoozedUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StateVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("UserActionState")
+                        .HasColumnType("integer");
+
                     b.HasKey("TenantId", "UserId", "NotificationId");
 
                     b.HasIndex("NotificationId");
 
+                    b.HasIndex("SnoozedUntil")
+                        .HasDatabaseName("IX_UserNotificationLinks_SnoozedUntil");
+
                     b.HasIndex("TenantId", "UserId", "AppId", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_Feed");
+
+                    b.HasIndex("TenantId", "UserId", "AppId", "ReadState", "CreatedAt", "NotificationId")
+                        .HasDatabaseName("IX_UserNotificationLinks_ReadState");
+
+                    b.HasIndex("TenantId", "UserId", "AppId", "UserActionState", "CreatedAt", "NotificationId")
+                        .HasDatabaseName("IX_UserNotificationLinks_UserActionState");
 
                     b.ToTable("UserNotificationLinks", (string)null);
                 });

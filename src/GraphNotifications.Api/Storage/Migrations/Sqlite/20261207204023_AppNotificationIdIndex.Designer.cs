@@ -33,6 +33,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CreatedDateTime")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("DisplayTimeToLive")
                         .HasColumnType("INTEGER");
 
@@ -317,12 +320,34 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ReadState")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SnoozedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StateVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserActionState")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("TenantId", "UserId", "NotificationId");
 
                     b.HasIndex("NotificationId");
 
+                    b.HasIndex("SnoozedUntil")
+                        .HasDatabaseName("IX_UserNotificationLinks_SnoozedUntil");
+
                     b.HasIndex("TenantId", "UserId", "AppId", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_Feed");
+
+                    b.HasIndex("TenantId", "UserId", "AppId", "ReadState", "CreatedAt", "NotificationId")
+                        .HasDatabaseName("IX_UserNotificationLinks_ReadState");
+
+                    b.HasIndex("TenantId", "UserId", "AppId", "UserActionState", "CreatedAt", "NotificationId")
+                        .HasDatabaseName("IX_UserNotificationLinks_UserActionState");
 
                     b.ToTable("UserNotificationLinks", (string)null);
                 });
