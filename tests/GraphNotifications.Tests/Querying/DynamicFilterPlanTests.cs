@@ -13,31 +13,21 @@ using Microsoft.OData.UriParser;
 namespace GraphNotifications.Tests.Querying;
 
 /// <summary>
-/// SQLite's plan for the SQL the service issues for <c>$filter=appNotificationId eq '…'</c>: a lookup along
-/// IX_Notifications_AppNotificationId, not a walk through the feed (whose cost grows with it; bench/FeedPage's
-/// dynamic-filter scenario measures both). The index is SQL in a migration that EF Core's model does not know, so a
-/// later table rebuild would drop it silently; this fails then.
+/// SQLite's plan for the SQL the service issues for a feed page: the statistics the AppNotificationIdIndex migration
+/// writes must not turn a plain page away from the feed index (a row for the feed index did, once other link indexes
+/// existed). PlanAsync shows the plan of any filter as the service binds it.
 /// </summary>
 public sealed class DynamicFilterPlanTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
 {
-    [Theory]
-    [InlineData("feed")]
-    [InlineData("notifications")]
-    public async Task An_app_notification_id_is_looked_up_along_its_index(string path)
-    {
-        var plan = await PlanAsync(path, "appNotificationId eq 'order-42'");
-
-        Assert.Contains(plan, step => step.Contains("USING INDEX IX_Notifications_AppNotificationId (<expr>=?", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, step => step.Contains("IX_UserNotificationLinks_Feed", StringComparison.Ordinal));
-    }
-
     [Fact]
     public async Task A_page_of_the_feed_without_it_still_reads_one_range_of_the_feed_index()
     {
         var plan = await PlanAsync("feed", null);
 
-        Assert.Contains(plan, step => step.StartsWith("SEARCH u USING COVERING INDEX IX_UserNotificationLinks_Feed", StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.True(
+            plan.Any(step => step.StartsWith("SEARCH u USING ", StringComparison.Ordinal) && step.Contains("INDEX IX_UserNotificationLinks_Feed (TenantId=? AND UserId=? AND AppId=?)", StringComparison.Ordinal))
+            && !plan.Any(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal)),
+            string.Join(" | ", plan));
     }
 
     private async Task<List<string>> PlanAsync(string path, string? filter)
