@@ -82,7 +82,8 @@ public sealed class SubscriptionsController(
         subscription.ResourceUserId = resource!.UserId ?? Caller.UserId!;
         subscription.TargetHostNameFilter = resource.TargetHostName;
         // It hears of the changes committed from now on.
-        subscription.DeliveredThrough = await changeLog.HighWaterMarkAsync(cancellationToken);
+        var mark = await changeLog.HighWaterMarkAsync(cancellationToken);
+        (subscription.DeliveredThroughTransaction, subscription.DeliveredThrough) = (mark.TransactionId, mark.Sequence);
         await store.AddAsync(subscription, cancellationToken);
         return Created(subscription);
     }

@@ -52,8 +52,8 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
     /// <summary>Where a sync that begins now starts: the change log's high-water mark, as of now.</summary>
     internal async Task<DeltaState> StartAsync(AppScope app, string owner, string? select, CancellationToken cancellationToken)
     {
-        long mark = await log.HighWaterMarkAsync(cancellationToken);
-        return new DeltaState(app.TenantId, app.AppId, owner, mark, clock.GetUtcNow().UtcTicks, select);
+        var mark = await log.HighWaterMarkAsync(cancellationToken);
+        return new DeltaState(app.TenantId, app.AppId, owner, mark.Sequence, clock.GetUtcNow().UtcTicks, select, TransactionId: mark.TransactionId);
     }
 
     /// <summary>The state a token carries, or the 410 that tells the client to start over.</summary>
@@ -122,7 +122,7 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
     private async Task<DeltaPage> ChangesPageAsync(HttpRequest request, DeltaState state, int pageSize, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var app = new AppScope(state.TenantId, state.AppId);
-        var entries = await log.FeedChangesAsync(app, state.UserId, state.Sequence, pageSize, cancellationToken);
+        var entries = await log.FeedChangesAsync(app, state.UserId, state.Position, pageSize, cancellationToken);
         var ids = entries.Select(e => e.NotificationId).Distinct().ToList();
         var current = ids.Count == 0
             ? []
@@ -131,7 +131,7 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
 
         // In the order of each notification's last change on this page.
         var items = new List<DeltaItem>();
-        foreach (var last in entries.GroupBy(e => e.NotificationId).Select(g => g.Last()).OrderBy(e => e.Sequence))
+        foreach (var last in entries.GroupBy(e => e.NotificationId).Select(g => g.Last()).OrderBy(e => e.Position))
         {
             if (byId.TryGetValue(last.NotificationId, out var notification))
             {
@@ -146,15 +146,15 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
             // expiry sweeper has yet to remove it (and log it as deleted).
         }
 
-        long position = entries.Count > 0 ? entries[^1].Sequence : state.Sequence;
+        var position = entries.Count > 0 ? entries[^1].Position : state.Position;
         if (entries.Count == pageSize)
         {
-            var next = state with { Sequence = position };
+            var next = state.At(position);
             return new DeltaPage(items, state.Select, Link(request, "$skiptoken", tokens.ProtectSkip(next)), null);
         }
 
         // Everything committed so far has been read: the new position is current as of this read.
-        var caughtUp = state with { Sequence = position, Since = now.UtcTicks };
+        var caughtUp = state.At(position) with { Since = now.UtcTicks };
         return new DeltaPage(items, state.Select, null, Link(request, "$deltatoken", tokens.ProtectDelta(caughtUp)));
     }
 

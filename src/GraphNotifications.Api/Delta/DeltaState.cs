@@ -1,3 +1,5 @@
+using GraphNotifications.Api.Storage.ChangeLog;
+
 namespace GraphNotifications.Api.Delta;
 
 /// <summary>
@@ -6,8 +8,9 @@ namespace GraphNotifications.Api.Delta;
 /// </summary>
 /// <param name="TenantId">The feed it was issued for: tenant, app and user. Another feed's token is refused.</param>
 /// <param name="Sequence">
-/// The change log's position: the last entry the client has been given, or for an initial sync the high-water mark read
-/// when it began (so that what is committed while the client pages through the feed comes with the next round).
+/// With <paramref name="TransactionId"/>, the change log's position: the last entry the client has been given, or for
+/// an initial sync the high-water mark read when it began (so that what is committed while the client pages through
+/// the feed comes with the next round).
 /// </param>
 /// <param name="Since">
 /// When <paramref name="Sequence"/> was current (UTC ticks): every entry after it is at least this recent, so the token
@@ -15,6 +18,10 @@ namespace GraphNotifications.Api.Delta;
 /// </param>
 /// <param name="Select">The first call's <c>$select</c>, which every later page keeps.</param>
 /// <param name="After">In an initial sync, the feed position of the last notification sent (its creation ticks and id).</param>
+/// <param name="TransactionId">
+/// The position's transaction id (PostgreSQL; 0 on SQLite). Tokens issued before it was recorded lack it and read as 0:
+/// after every entry up to their sequence, which is where they stood (docs/postgres.md, "Upgrading").
+/// </param>
 internal sealed record DeltaState(
     string TenantId,
     string AppId,
@@ -22,7 +29,13 @@ internal sealed record DeltaState(
     long Sequence,
     long Since,
     string? Select,
-    DeltaFeedPosition? After = null);
+    DeltaFeedPosition? After = null,
+    long TransactionId = 0)
+{
+    public ChangeLogPosition Position => new(TransactionId, Sequence);
+
+    public DeltaState At(ChangeLogPosition position) => this with { TransactionId = position.TransactionId, Sequence = position.Sequence };
+}
 
 /// <summary>The feed's keyset position of the last notification an initial sync sent.</summary>
 internal sealed record DeltaFeedPosition(long CreatedAt, string Id);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using GraphNotifications.Api.Querying;
+using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.OData;
 
 namespace GraphNotifications.Api.Errors;
@@ -28,6 +29,8 @@ public sealed partial class GraphExceptionHandler(ILogger<GraphExceptionHandler>
             BadHttpRequestException bad => new GraphError(bad.StatusCode, GraphErrorCodes.ForStatus(bad.StatusCode), bad.Message),
             ODataException odata => GraphError.BadRequest(odata.Message),
             QueryNotSupportedException query => new GraphError(StatusCodes.Status501NotImplemented, GraphErrorCodes.NotImplemented, query.Message),
+            ChangeLogOrderConflictException conflict => new GraphError(StatusCodes.Status409Conflict, GraphErrorCodes.Conflict,
+                $"{conflict.Message} Send the request again."),
             _ when StoreUnavailability.IsUnavailable(exception) => GraphError.StoreUnavailable,
             _ => null,
         };

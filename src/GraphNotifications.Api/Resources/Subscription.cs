@@ -65,10 +65,16 @@ public sealed class Subscription : Entity
     // Delivery's progress and claim, not in the contract. Instants are UTC ticks, compared in SQL.
 
     /// <summary>
-    /// Not in the contract: the change-log sequence delivered through. The log's high-water mark when the
+    /// Not in the contract: the change-log sequence delivered through (a position's sequence). The log's high-water mark when the
     /// subscription was created, so it hears of changes made after its creation only; entries filtered out advance it too.
     /// </summary>
     public long DeliveredThrough { get; set; }
+
+    /// <summary>
+    /// Not in the contract: with <see cref="DeliveredThrough"/>, the change-log position delivered through (its
+    /// transaction id on PostgreSQL; always 0 on SQLite).
+    /// </summary>
+    public long DeliveredThroughTransaction { get; set; }
 
     /// <summary>Not in the contract: the instance holding the claim to deliver (null: unclaimed). Only the holder delivers, so order holds.</summary>
     public string? ClaimedBy { get; set; }

@@ -48,9 +48,9 @@ public sealed partial class NotificationStore
     /// <summary>
     /// Saves a link or an unlink the request's context tracks together with the change-log entry
     /// <paramref name="append"/> adds. On SQLite's writer the one save is one transaction and the writer is the only
-    /// one, so entries commit in order; elsewhere <see cref="ChangeLogCommit"/> gives both.
+    /// one, so entries commit in order; elsewhere <see cref="ChangeLogCommit"/> orders them, under the notification's lock.
     /// </summary>
-    private Task SaveWithChangeAsync(Action append, CancellationToken cancellationToken)
+    private Task SaveWithChangeAsync(string notificationId, Action append, CancellationToken cancellationToken)
     {
         if (GroupsWrites)
         {
@@ -58,7 +58,7 @@ public sealed partial class NotificationStore
             return SaveAsync(cancellationToken);
         }
 
-        return ChangeLogCommit.SaveAsync(db, _ =>
+        return ChangeLogCommit.SaveAsync(db, [notificationId], _ =>
         {
             append();
             return Task.CompletedTask;

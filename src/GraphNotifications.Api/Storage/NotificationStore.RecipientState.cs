@@ -25,18 +25,32 @@ public sealed partial class NotificationStore
         while (true)
         {
             int marked = 0;
+            int found;
             try
             {
-                await ChangeLogCommit.SaveAsync(db, async ct =>
+                // Along the feed's read-state index: the unread part of the feed, oldest first. Read, then locked,
+                // then read again under the locks (one read meanwhile by the recipient is left as it is).
+                DateTimeOffset read = clock.GetUtcNow();
+                var ids = await db.Links.AsNoTracking()
+                    .Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId
+                        && l.ReadState == NotificationReadState.Unread && l.CreatedAt <= cutoff
+                        && l.Notification!.ExpirationDateTime > read)
+                    .OrderBy(l => l.CreatedAt)
+                    .Take(batchSize)
+                    .Select(l => l.NotificationId)
+                    .ToListAsync(cancellationToken);
+                found = ids.Count;
+                if (found == 0)
+                {
+                    return total;
+                }
+
+                await ChangeLogCommit.SaveAsync(db, ids, async ct =>
                 {
                     DateTimeOffset now = clock.GetUtcNow();
-                    // Along the feed's read-state index: the unread part of the feed, oldest first.
                     var batch = await db.Links
-                        .Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId
-                            && l.ReadState == NotificationReadState.Unread && l.CreatedAt <= cutoff
-                            && l.Notification!.ExpirationDateTime > now)
-                        .OrderBy(l => l.CreatedAt)
-                        .Take(batchSize)
+                        .Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId && ids.Contains(l.NotificationId)
+                            && l.ReadState == NotificationReadState.Unread && l.Notification!.ExpirationDateTime > now)
                         .Select(l => new { Link = l, l.Notification!.TargetHostName })
                         .ToListAsync(ct);
                     foreach (var item in batch)
@@ -57,20 +71,16 @@ public sealed partial class NotificationStore
                     return null;
                 }
 
-                marked = -1;
+                continue;
             }
             finally
             {
                 db.ChangeTracker.Clear();
             }
 
-            if (marked >= 0)
-            {
-                total += marked;
-                conflicts = 0;
-            }
-
-            if (marked is >= 0 && marked < batchSize)
+            total += marked;
+            conflicts = 0;
+            if (found < batchSize)
             {
                 return total;
             }
@@ -86,9 +96,16 @@ public sealed partial class NotificationStore
     public async Task<int> ResurfaceSnoozedAsync(int batchSize, CancellationToken cancellationToken)
     {
         // Most sweeps find nothing: a read along the index first, so that they take no write transaction (and no
-        // change log lock) and are not taken for a write that succeeded by the store's health.
+        // change log lock) and are not taken for a write that succeeded by the store's health. What it finds is
+        // locked, then read again under the locks.
         DateTimeOffset due = clock.GetUtcNow();
-        if (!await db.Links.AsNoTracking().AnyAsync(l => l.SnoozedUntil <= due && l.UserActionState == NotificationUserActionState.Snoozed, cancellationToken))
+        var ids = await db.Links.AsNoTracking()
+            .Where(l => l.SnoozedUntil <= due && l.UserActionState == NotificationUserActionState.Snoozed)
+            .OrderBy(l => l.SnoozedUntil)
+            .Take(batchSize)
+            .Select(l => l.NotificationId)
+            .ToListAsync(cancellationToken);
+        if (ids.Count == 0)
         {
             return 0;
         }
@@ -96,11 +113,11 @@ public sealed partial class NotificationStore
         int ended = 0;
         try
         {
-            await ChangeLogCommit.SaveAsync(db, async ct =>
+            await ChangeLogCommit.SaveAsync(db, ids, async ct =>
             {
                 DateTimeOffset now = clock.GetUtcNow();
                 var batch = await db.Links
-                    .Where(l => l.SnoozedUntil <= now && l.UserActionState == NotificationUserActionState.Snoozed)
+                    .Where(l => ids.Contains(l.NotificationId) && l.SnoozedUntil <= now && l.UserActionState == NotificationUserActionState.Snoozed)
                     .OrderBy(l => l.SnoozedUntil)
                     .Take(batchSize)
                     .Select(l => new { Link = l, l.Notification!.TargetHostName })

@@ -70,8 +70,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         }
         else
         {
-            // StageCreate added the feed's entry; the commit orders it among the other appends.
-            await ChangeLogCommit.SaveAsync(db, _ => Task.CompletedTask, cancellationToken);
+            // StageCreate added the feed's entry; nothing else can change a notification before it exists.
+            await ChangeLogCommit.SaveAsync(db, [], _ => Task.CompletedTask, cancellationToken);
         }
 
         entry.State = EntityState.Detached;
@@ -99,7 +99,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         db.Links.Add(NewLink(app, userId, notificationId, found.CreatedAt));
         try
         {
-            await SaveWithChangeAsync(
+            await SaveWithChangeAsync(notificationId,
                 () => db.AppendChange(app, userId, notificationId, found.TargetHostName, FeedChangeType.Created, null, clock.GetUtcNow()), cancellationToken);
         }
         catch (DbUpdateException)
@@ -143,7 +143,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         try
         {
             // Dismissed from this feed only: Graph's "changed", the notification lives on and may be linked again.
-            await SaveWithChangeAsync(
+            await SaveWithChangeAsync(notificationId,
                 () => db.AppendChange(app, userId, notificationId, targetHostName, FeedChangeType.Deleted, RemovedReason.Changed, clock.GetUtcNow()),
                 cancellationToken);
         }
@@ -298,9 +298,9 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
 
                 try
                 {
-                    // The feeds are read under the append lock, so a link made meanwhile cannot be changed (or
+                    // The feeds are read under the notification's lock, so a link made meanwhile cannot be changed (or
                     // cascaded away) unlogged.
-                    await ChangeLogCommit.SaveAsync(db,
+                    await ChangeLogCommit.SaveAsync(db, [notificationId],
                         ct => appendOverride is not null
                             ? appendOverride(notification, now, ct)
                             : db.AppendToEveryFeedAsync(notification, changeType, reason, now, ct), cancellationToken);
@@ -330,17 +330,22 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     public async Task<int> DeleteExpiredAsync(int batchSize, CancellationToken cancellationToken)
     {
         DateTimeOffset now = clock.GetUtcNow();
-        int deleted = 0;
         try
         {
-            await ChangeLogCommit.SaveAsync(db, async ct =>
+            // Read, then locked, then their feeds read under the locks (a link made meanwhile is read too).
+            var batch = await db.Notifications
+                .Where(n => n.ExpirationDateTime <= now)
+                .OrderBy(n => n.ExpirationDateTime)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
             {
-                var batch = await db.Notifications
-                    .Where(n => n.ExpirationDateTime <= now)
-                    .OrderBy(n => n.ExpirationDateTime)
-                    .Take(batchSize)
-                    .ToListAsync(ct);
-                var ids = batch.Select(n => n.Id).ToList();
+                return 0;
+            }
+
+            var ids = batch.Select(n => n.Id).ToList();
+            await ChangeLogCommit.SaveAsync(db, ids, async ct =>
+            {
                 // Tracked, so that EF Core deletes them with their notifications (the in-memory store has no cascade).
                 var links = await db.Links.Where(l => ids.Contains(l.NotificationId)).ToListAsync(ct);
                 var hosts = batch.ToDictionary(n => n.Id, n => n.TargetHostName, StringComparer.Ordinal);
@@ -352,9 +357,8 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
 
                 // Each delete is conditional on the version read: one extended meanwhile stays, and the batch waits.
                 db.Notifications.RemoveRange(batch);
-                deleted = batch.Count;
             }, cancellationToken);
-            return deleted;
+            return batch.Count;
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Resources;
+using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Storage.DynamicProperties;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -9,7 +10,9 @@ namespace GraphNotifications.Api.Storage;
 /// The store on PostgreSQL, with its migrations in <c>Storage/Migrations/Postgres</c>. The model is the shared one;
 /// only column types that PostgreSQL does better differ: the dynamic properties are <c>jsonb</c>, and the platform
 /// names (an EF Core primitive collection) are the provider's native <c>text[]</c>. Instants stay UTC ticks in
-/// <c>bigint</c>, as on SQLite (see <c>NotificationConfiguration</c>).
+/// <c>bigint</c>, as on SQLite (see <c>NotificationConfiguration</c>). The change log records each entry's transaction
+/// id, and is ordered by it (<see cref="ChangeLogEntry"/>, docs/postgres.md); a subscription's delivery position holds
+/// one too.
 /// </summary>
 public sealed class PostgresNotificationsDbContext(DbContextOptions<PostgresNotificationsDbContext> options) : NotificationsDbContext(options)
 {
@@ -23,7 +26,19 @@ public sealed class PostgresNotificationsDbContext(DbContextOptions<PostgresNoti
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<Notification>().Property(n => n.DynamicProperties).HasColumnType("jsonb");
+
+        var log = modelBuilder.Entity<ChangeLogEntry>();
+        // Filled by the database in the appending transaction; 0 for the entries that were there before it was recorded.
+        log.Property(e => e.TransactionId).HasDefaultValueSql(ChangeLogVisibility.CurrentTransactionId);
+        // A feed's changes after a position are one index range, in position order.
+        log.Metadata.RemoveIndex(log.Metadata.GetIndexes().Single(i => i.GetDatabaseName() == FeedIndex));
+        log.HasIndex(e => new { e.TenantId, e.AppId, e.UserId, e.TransactionId, e.Sequence }).HasDatabaseName(FeedIndex);
+        // The whole log in position order (ChangeLogReader.ChangesAsync).
+        log.HasIndex(e => new { e.TransactionId, e.Sequence }).HasDatabaseName("IX_ChangeLog_Position");
+        modelBuilder.Entity<Subscription>().Property(s => s.DeliveredThroughTransaction);
     }
+
+    private const string FeedIndex = "IX_ChangeLog_Feed";
 }
 
 /// <summary>

@@ -220,7 +220,7 @@ public sealed partial class FeedStream(
         {
             while (true)
             {
-                var entries = await owner._log.FeedChangesAsync(app, userId, _state.Sequence, pageSize, cancellationToken);
+                var entries = await owner._log.FeedChangesAsync(app, userId, _state.Position, pageSize, cancellationToken);
                 await SendChangesAsync([.. entries.Select(e => new StreamChange(e, Loaded: false, null))], cancellationToken);
                 if (entries.Count < pageSize)
                 {
@@ -271,7 +271,7 @@ public sealed partial class FeedStream(
         /// <summary>Sends an event per change after the client's position (the others it has had), and moves it on.</summary>
         private async Task SendChangesAsync(IReadOnlyList<StreamChange> changes, CancellationToken cancellationToken)
         {
-            var fresh = changes.Where(c => c.Entry.Sequence > _state.Sequence).ToList();
+            var fresh = changes.Where(c => c.Entry.Position > _state.Position).ToList();
             if (fresh.Count == 0)
             {
                 return;
@@ -295,12 +295,12 @@ public sealed partial class FeedStream(
                 // Without an item (it left the feed later, and a later change says so) there is no event.
                 if (item is not null)
                 {
-                    events.Add((item, owner._tokens.ProtectDelta(_state with { Sequence = entry.Sequence, Since = now, After = null })));
+                    events.Add((item, owner._tokens.ProtectDelta(_state.At(entry.Position) with { Since = now, After = null })));
                 }
             }
 
             await SendAsync(events, cancellationToken);
-            _state = _state with { Sequence = fresh[^1].Entry.Sequence, Since = now };
+            _state = _state.At(fresh[^1].Entry.Position) with { Since = now };
         }
 
         /// <summary>Writes the items as a delta page writes them, one event each, and flushes.</summary>

@@ -1,3 +1,4 @@
+using GraphNotifications.Api.Storage.ChangeLog;
 using System.Threading.Channels;
 
 namespace GraphNotifications.Api.Streams;
@@ -9,7 +10,7 @@ namespace GraphNotifications.Api.Streams;
 public sealed class OpenStream
 {
     private readonly Channel<StreamChange> _changes;
-    private readonly TaskCompletionSource<long> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ChangeLogPosition> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal OpenStream(FeedKey feed, int capacity)
     {
@@ -32,12 +33,12 @@ public sealed class OpenStream
     /// The change-log position after which the dispatcher hands this stream every change of its feed. Everything up
     /// to it had committed when it was set, so the stream reads that part from the log itself.
     /// </summary>
-    public Task<long> Attached => _attached.Task;
+    public Task<ChangeLogPosition> Attached => _attached.Task;
 
     /// <summary>Whether its buffer overflowed: the stream ends, and its client resumes from the last event it got.</summary>
     public bool FellBehind { get; private set; }
 
-    internal void Attach(long position) => _attached.TrySetResult(position);
+    internal void Attach(ChangeLogPosition position) => _attached.TrySetResult(position);
 
     /// <summary>Hands over a change; when the buffer is full, the stream is marked as fallen behind and takes no more.</summary>
     /// <returns>Whether this change made it fall behind.</returns>

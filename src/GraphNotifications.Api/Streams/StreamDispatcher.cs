@@ -88,7 +88,7 @@ public sealed partial class StreamDispatcher(
                     feeds.Contains(FeedKey.Of(e)),
                     current.GetValueOrDefault((FeedKey.Of(e), e.NotificationId))))
                 .ToList();
-            position = entries[^1].Sequence;
+            position = entries[^1].Position;
             hub.Deliver(changes, position);
             if (entries.Count < BatchSize)
             {

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Api.Streams;
@@ -15,7 +16,7 @@ public sealed class StreamHub(IOptions<StreamOptions> options)
     private readonly List<OpenStream> _unattached = [];
     private readonly SemaphoreSlim _wake = new(0, 1);
     private int _count;
-    private long? _position;
+    private ChangeLogPosition? _position;
     private long _fellBehind;
 
     /// <summary>Streams open on this instance.</summary>
@@ -110,7 +111,7 @@ public sealed class StreamHub(IOptions<StreamOptions> options)
     internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 
     /// <summary>The dispatcher's position: the last change handed out; null while no stream is open.</summary>
-    internal long? Position
+    internal ChangeLogPosition? Position
     {
         get
         {
@@ -131,7 +132,7 @@ public sealed class StreamHub(IOptions<StreamOptions> options)
     }
 
     /// <summary>The dispatcher starts at <paramref name="position"/> (the log's high-water mark): the waiting streams attach there.</summary>
-    internal void Start(long position)
+    internal void Start(ChangeLogPosition position)
     {
         lock (_lock)
         {
@@ -141,7 +142,7 @@ public sealed class StreamHub(IOptions<StreamOptions> options)
     }
 
     /// <summary>Hands a batch of changes, read after the position, to the streams of their feeds; the position moves past them.</summary>
-    internal void Deliver(IReadOnlyList<StreamChange> changes, long position)
+    internal void Deliver(IReadOnlyList<StreamChange> changes, ChangeLogPosition position)
     {
         lock (_lock)
         {
@@ -179,7 +180,7 @@ public sealed class StreamHub(IOptions<StreamOptions> options)
         }
     }
 
-    private void AttachWaiting(long position)
+    private void AttachWaiting(ChangeLogPosition position)
     {
         foreach (var stream in _unattached)
         {

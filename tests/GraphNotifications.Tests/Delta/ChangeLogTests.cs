@@ -122,7 +122,7 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         var app = service.AppOnly("changelog-app-6");
         string first = await app.CreateAsync("users/changelog-u10/notifications");
         await app.CreateAsync("users/changelog-u11/notifications");
-        long mark;
+        ChangeLogPosition mark;
         await using (var scope = service.Services.CreateAsyncScope())
         {
             mark = await scope.ServiceProvider.GetRequiredService<ChangeLogReader>().HighWaterMarkAsync(CancellationToken.None);
@@ -134,9 +134,9 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         await using var reading = service.Services.CreateAsyncScope();
         var reader = reading.ServiceProvider.GetRequiredService<ChangeLogReader>();
         var scopeOfApp = new AppScope("default", "changelog-app-6");
-        var all = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", 0, 100, CancellationToken.None);
+        var all = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", ChangeLogPosition.Start, 100, CancellationToken.None);
         var since = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, 100, CancellationToken.None);
-        var otherApp = await reader.FeedChangesAsync(new AppScope("default", "changelog-app-1"), "changelog-u10", 0, 100, CancellationToken.None);
+        var otherApp = await reader.FeedChangesAsync(new AppScope("default", "changelog-app-1"), "changelog-u10", ChangeLogPosition.Start, 100, CancellationToken.None);
 
         Assert.Equal([first, second, first], all.Select(e => e.NotificationId));
         Assert.Equal([(second, FeedChangeType.Created), (first, FeedChangeType.Deleted)], since.Select(e => (e.NotificationId, e.ChangeType)));

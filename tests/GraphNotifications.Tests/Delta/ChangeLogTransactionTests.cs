@@ -55,7 +55,7 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
         var app = service.AppOnly("changelog-order-app");
         var writing = Task.WhenAll(Enumerable.Range(0, 40).Select(i => app.CreateAsync($"users/changelog-order-u{i % 5}/notifications")));
         var seen = new List<ChangeLogEntry>();
-        long last = 0;
+        var last = ChangeLogPosition.Start;
         bool done;
         do
         {
@@ -63,14 +63,14 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
             await using var scope = service.Services.CreateAsyncScope();
             var read = await scope.ServiceProvider.GetRequiredService<ChangeLogReader>().ChangesAsync(last, 1000, CancellationToken.None);
             seen.AddRange(read);
-            last = read.Count > 0 ? read[^1].Sequence : last;
+            last = read.Count > 0 ? read[^1].Position : last;
         }
         while (!done);
         await writing;
 
-        var all = (await service.ChangeLogOfAsync("changelog-order-app")).Select(e => e.Sequence).ToList();
+        var all = (await service.ChangeLogOfAsync("changelog-order-app")).Select(e => e.Position).ToList();
         Assert.Equal(40, all.Count);
-        Assert.Equal(all, seen.Where(e => e.AppId == "changelog-order-app").Select(e => e.Sequence));
+        Assert.Equal(all, seen.Where(e => e.AppId == "changelog-order-app").Select(e => e.Position));
     }
 
     private static JsonObject Reference(string id) => StoreAccess.NotificationReference(id);

@@ -17,11 +17,14 @@ public static class StoreAccess
         return await action(scope.ServiceProvider.GetRequiredService<NotificationsDbContext>());
     }
 
-    /// <summary>One app's change-log entries, in sequence order; <paramref name="which"/> narrows them.</summary>
-    public static Task<List<ChangeLogEntry>> ChangeLogOfAsync(this WebApplicationFactory<Program> service, string appId,
-        Expression<Func<ChangeLogEntry, bool>>? which = null) =>
-        service.InStoreAsync(db => db.ChangeLog.AsNoTracking().Where(e => e.AppId == appId).Where(which ?? (_ => true))
-            .OrderBy(e => e.Sequence).ToListAsync());
+    /// <summary>One app's change-log entries, in log order; <paramref name="which"/> narrows them.</summary>
+    public static async Task<List<ChangeLogEntry>> ChangeLogOfAsync(this WebApplicationFactory<Program> service, string appId,
+        Expression<Func<ChangeLogEntry, bool>>? which = null)
+    {
+        // Ordered here: the transaction id is a column on PostgreSQL only.
+        var entries = await service.InStoreAsync(db => db.ChangeLog.AsNoTracking().Where(e => e.AppId == appId).Where(which ?? (_ => true)).ToListAsync());
+        return [.. entries.OrderBy(e => e.Position)];
+    }
 
     /// <summary>A <c>$ref</c> body that names one notification by its canonical URL.</summary>
     public static JsonObject NotificationReference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };

@@ -21,13 +21,14 @@ namespace GraphNotifications.Api.Storage.ChangeLog;
 /// </list>
 /// <para>
 /// Reading it: entries of one feed are those of one (<see cref="TenantId"/>, <see cref="AppId"/>,
-/// <see cref="UserId"/>), in <see cref="Sequence"/> order (index <c>IX_ChangeLog_Feed</c>). The sequence is a
-/// database identity, and entries become visible in sequence order: on PostgreSQL every append takes one
-/// transaction-scoped advisory lock before its first entry and holds it until commit, so no transaction can commit
-/// a smaller sequence after a larger one is visible; SQLite has one writer at a time, which gives the same. A reader
-/// that remembers the last sequence it read and asks for larger ones therefore never skips an entry. (EF Core's
-/// in-memory store, for tests and demos, numbers entries when they are added, not when saved; concurrent writers
-/// there may become visible out of order.)
+/// <see cref="UserId"/>), in <see cref="Position"/> order (index <c>IX_ChangeLog_Feed</c>), and a reader that
+/// remembers the last position it read and asks for larger ones never skips an entry (<see cref="ChangeLogReader"/>).
+/// On SQLite, one writer at a time, entries become visible in sequence order, and the sequence is the position. On
+/// PostgreSQL, where appends commit concurrently, an entry records its transaction's id (<see cref="TransactionId"/>),
+/// the log is ordered by transaction id and then sequence, and a reader reads only the entries of transactions that
+/// are complete in its snapshot: every transaction that commits later has a larger id than any it read
+/// (docs/postgres.md proves it). (EF Core's in-memory store, for tests and demos, numbers entries when they are added,
+/// not when saved; concurrent writers there may become visible out of order.)
 /// </para>
 /// <para>
 /// Entries older than <c>ChangeLog:Retention</c> (7 days by default) are deleted by <see cref="ChangeLogSweeper"/>;
@@ -36,8 +37,17 @@ namespace GraphNotifications.Api.Storage.ChangeLog;
 /// </remarks>
 public sealed class ChangeLogEntry
 {
-    /// <summary>The entry's place in the log: a database identity, increasing, never reused (gaps are possible).</summary>
+    /// <summary>A database identity, increasing, never reused (gaps are possible); orders the entries of one transaction.</summary>
     public long Sequence { get; init; }
+
+    /// <summary>
+    /// On PostgreSQL, the id of the transaction that appended the entry (<c>pg_current_xact_id()</c>, the column's
+    /// default), 0 for entries appended before it was recorded; always 0 on SQLite, where it is not stored.
+    /// </summary>
+    public long TransactionId { get; init; }
+
+    /// <summary>The entry's place in the log.</summary>
+    public ChangeLogPosition Position => new(TransactionId, Sequence);
 
     public required string TenantId { get; init; }
 

@@ -11,6 +11,8 @@ internal sealed class ChangeLogEntryConfiguration : IEntityTypeConfiguration<Cha
         // An identity (SQLite: INTEGER PRIMARY KEY AUTOINCREMENT, so a swept maximum is never handed out again).
         builder.HasKey(e => e.Sequence);
         builder.Property(e => e.Sequence).ValueGeneratedOnAdd();
+        // Stored on PostgreSQL only (PostgresNotificationsDbContext): SQLite's one writer needs no transaction id.
+        builder.Ignore(e => e.TransactionId);
         builder.Property(e => e.TenantId).HasMaxLength(StorageColumns.MaxIdLength);
         builder.Property(e => e.AppId).HasMaxLength(StorageColumns.MaxIdLength);
         builder.Property(e => e.UserId).HasMaxLength(StorageColumns.MaxIdLength);

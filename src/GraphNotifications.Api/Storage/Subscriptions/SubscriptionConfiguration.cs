@@ -22,6 +22,8 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.Property(s => s.DeliveryFailedDateTime).HasConversion(NullableUtcTicks).HasColumnName("DeliveryFailedAt");
         builder.Property(s => s.LastDeliveryError).HasMaxLength(MaxDeliveryErrorLength);
         builder.Property(s => s.ClaimedBy).HasMaxLength(StorageColumns.MaxIdLength);
+        // Stored on PostgreSQL only (PostgresNotificationsDbContext), as the change log's transaction id.
+        builder.Ignore(s => s.DeliveredThroughTransaction);
 
         // Who sees a subscription: its creator's tenant, app and user, in id order (the collection's order).
         builder.HasIndex(s => new { s.TenantId, s.ApplicationId, s.OwnerUserId, s.Id });

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Globalization;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Storage.ChangeLog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -18,16 +20,26 @@ internal static class DeliveryClaims
         s."ExpiresAt" > @now AND s."DeliveryFailedAt" IS NULL AND s."NextAttemptAt" <= @now
         AND (s."ClaimedBy" IS NULL OR s."ClaimExpiresAt" <= @now)
         AND EXISTS (SELECT 1 FROM "ChangeLog" c WHERE c."TenantId" = s."TenantId" AND c."AppId" = s."ApplicationId"
-                    AND c."UserId" = s."ResourceUserId" AND c."Sequence" > s."DeliveredThrough")
+                    AND c."UserId" = s."ResourceUserId" AND {0})
+        """;
+
+    // After the delivered position, and on PostgreSQL readable (ChangeLogVisibility): a subscription whose next entry
+    // is still being committed is not claimed, or the deliverer would read nothing and the claim come straight back.
+    private const string SqliteAfter = """c."Sequence" > s."DeliveredThrough" """;
+
+    private static readonly string PostgresAfter = $"""
+        (c."TransactionId", c."Sequence") > (s."DeliveredThroughTransaction", s."DeliveredThrough")
+        AND c."TransactionId" < {ChangeLogVisibility.CompleteBelow}
         """;
 
     /// <summary>The ids of up to <paramref name="max"/> subscriptions now claimed by <paramref name="instanceId"/>.</summary>
     public static async Task<List<string>> ClaimAsync(NotificationsDbContext db, string instanceId, DateTimeOffset now, TimeSpan lease, int max,
         CancellationToken cancellationToken)
     {
+        string due = string.Format(CultureInfo.InvariantCulture, Due, db.Database.IsNpgsql() ? PostgresAfter : SqliteAfter);
         // A read first: the poll finds nothing most of the time, and on SQLite a read takes no write lock.
-        var due = await ExecuteAsync(db, $"""SELECT s."Id" FROM "Subscriptions" s WHERE {Due} LIMIT 1""", instanceId, now, lease, max, cancellationToken);
-        if (due.Count == 0)
+        var found = await ExecuteAsync(db, $"""SELECT s."Id" FROM "Subscriptions" s WHERE {due} LIMIT 1""", instanceId, now, lease, max, cancellationToken);
+        if (found.Count == 0)
         {
             return [];
         }
@@ -35,7 +47,7 @@ internal static class DeliveryClaims
         string lockClause = db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : string.Empty;
         string claim = $"""
             UPDATE "Subscriptions" SET "ClaimedBy" = @instance, "ClaimExpiresAt" = @lease
-            WHERE "Id" IN (SELECT s."Id" FROM "Subscriptions" s WHERE {Due} ORDER BY s."NextAttemptAt" LIMIT @max {lockClause})
+            WHERE "Id" IN (SELECT s."Id" FROM "Subscriptions" s WHERE {due} ORDER BY s."NextAttemptAt" LIMIT @max {lockClause})
             RETURNING "Id"
             """;
         if (!db.Database.IsNpgsql())

@@ -1,5 +1,6 @@
 using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Storage.Subscriptions;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,14 +15,24 @@ internal sealed class DeliveryLedger(NotificationsDbContext db, string instanceI
 {
     private IQueryable<Subscription> Held(string id) => db.Subscriptions.Where(s => s.Id == id && s.ClaimedBy == instanceId);
 
-    /// <summary>Delivered (or filtered out) through <paramref name="sequence"/>: the position moves on, the failure run ends, the lease is extended.</summary>
-    public async Task<bool> AdvanceAsync(string id, long sequence, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        await Held(id).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.DeliveredThrough, sequence)
-            .SetProperty(s => s.ClaimExpiresAt, leaseUntil.UtcTicks)
-            .SetProperty(s => s.FirstFailureAt, (long?)null)
-            .SetProperty(s => s.DeliveryAttempts, 0)
-            .SetProperty(s => s.LastDeliveryError, (string?)null), cancellationToken) == 1;
+    /// <summary>Delivered (or filtered out) through <paramref name="position"/>: the position moves on, the failure run ends, the lease is extended.</summary>
+    public async Task<bool> AdvanceAsync(string id, ChangeLogPosition position, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        long sequence = position.Sequence, transactionId = position.TransactionId;
+        bool storesTransaction = ChangeLogVisibility.OrdersByTransaction(db);
+        return await Held(id).ExecuteUpdateAsync(u =>
+        {
+            u.SetProperty(s => s.DeliveredThrough, sequence)
+                .SetProperty(s => s.ClaimExpiresAt, leaseUntil.UtcTicks)
+                .SetProperty(s => s.FirstFailureAt, (long?)null)
+                .SetProperty(s => s.DeliveryAttempts, 0)
+                .SetProperty(s => s.LastDeliveryError, (string?)null);
+            if (storesTransaction)
+            {
+                u.SetProperty(s => s.DeliveredThroughTransaction, transactionId);
+            }
+        }, cancellationToken) == 1;
+    }
 
     /// <summary>Nothing more to deliver now: the claim is given up.</summary>
     public Task ReleaseAsync(string id, CancellationToken cancellationToken) =>

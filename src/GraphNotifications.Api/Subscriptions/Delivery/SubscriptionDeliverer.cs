@@ -28,7 +28,7 @@ public sealed partial class SubscriptionDeliverer(
             return;
         }
 
-        long position = subscription.DeliveredThrough;
+        var position = new ChangeLogPosition(subscription.DeliveredThroughTransaction, subscription.DeliveredThrough);
         var feed = new AppScope(subscription.TenantId, subscription.ApplicationId!);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -47,7 +47,7 @@ public sealed partial class SubscriptionDeliverer(
                 return;
             }
 
-            position = entries[^1].Sequence;
+            position = entries[^1].Position;
             if (!await ledger.AdvanceAsync(subscriptionId, position, clock.GetUtcNow() + settings.ClaimLease, cancellationToken))
             {
                 // The lease lapsed and another instance took over: it delivers from the stored position on.

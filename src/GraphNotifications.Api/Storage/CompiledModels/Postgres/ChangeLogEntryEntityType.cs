@@ -20,8 +20,8 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 "GraphNotifications.Api.Storage.ChangeLog.ChangeLogEntry",
                 typeof(ChangeLogEntry),
                 baseEntityType,
-                propertyCount: 9,
-                unnamedIndexCount: 2,
+                propertyCount: 10,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var sequence = runtimeEntityType.AddProperty(
@@ -94,6 +94,16 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 maxLength: 128);
             tenantId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var transactionId = runtimeEntityType.AddProperty(
+                "TransactionId",
+                typeof(long),
+                propertyInfo: typeof(ChangeLogEntry).GetProperty("TransactionId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ChangeLogEntry).GetField("<TransactionId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
+                sentinel: 0L);
+            transactionId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            transactionId.AddAnnotation("Relational:DefaultValueSql", "pg_current_xact_id()::text::bigint");
+
             var userId = runtimeEntityType.AddProperty(
                 "UserId",
                 typeof(string),
@@ -110,8 +120,12 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 new[] { occurredAt });
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { tenantId, appId, userId, sequence });
-            index0.AddAnnotation("Relational:Name", "IX_ChangeLog_Feed");
+                new[] { transactionId, sequence });
+            index0.AddAnnotation("Relational:Name", "IX_ChangeLog_Position");
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { tenantId, appId, userId, transactionId, sequence });
+            index1.AddAnnotation("Relational:Name", "IX_ChangeLog_Feed");
 
             return runtimeEntityType;
         }

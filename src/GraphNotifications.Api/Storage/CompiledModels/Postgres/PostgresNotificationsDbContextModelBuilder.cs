@@ -12,7 +12,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
     public partial class PostgresNotificationsDbContextModel
     {
         private PostgresNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2c81618a-c8b7-498c-af7c-e36fc6976c65"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("3041113e-7573-48d2-936c-e0c42c0facc4"), entityTypeCount: 9)
         {
         }
 

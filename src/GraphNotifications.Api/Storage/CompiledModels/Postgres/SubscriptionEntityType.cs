@@ -21,7 +21,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 "GraphNotifications.Api.Resources.Subscription",
                 typeof(Subscription),
                 baseEntityType,
-                propertyCount: 28,
+                propertyCount: 29,
                 unnamedIndexCount: 4,
                 keyCount: 1);
 
@@ -89,6 +89,14 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(Subscription).GetField("<DeliveredThrough>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             deliveredThrough.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var deliveredThroughTransaction = runtimeEntityType.AddProperty(
+                "DeliveredThroughTransaction",
+                typeof(long),
+                propertyInfo: typeof(Subscription).GetProperty("DeliveredThroughTransaction", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<DeliveredThroughTransaction>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            deliveredThroughTransaction.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var deliveryAttempts = runtimeEntityType.AddProperty(
                 "DeliveryAttempts",

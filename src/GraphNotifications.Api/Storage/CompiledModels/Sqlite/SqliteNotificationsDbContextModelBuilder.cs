@@ -11,7 +11,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
     public partial class SqliteNotificationsDbContextModel
     {
         private SqliteNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bd2950d5-0ff9-4c85-928d-6dcdcbb06fd3"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("be7d08d8-8649-4554-8d5c-81bd23830ba9"), entityTypeCount: 9)
         {
         }
 

@@ -111,6 +111,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.Property<long>("DeliveredThrough")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("DeliveredThroughTransaction")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("DeliveryAttempts")
                         .HasColumnType("integer");
 
@@ -233,6 +236,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<long>("TransactionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("pg_current_xact_id()::text::bigint");
+
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -242,7 +250,10 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("TenantId", "AppId", "UserId", "Sequence")
+                    b.HasIndex("TransactionId", "Sequence")
+                        .HasDatabaseName("IX_ChangeLog_Position");
+
+                    b.HasIndex("TenantId", "AppId", "UserId", "TransactionId", "Sequence")
                         .HasDatabaseName("IX_ChangeLog_Feed");
 
                     b.ToTable("ChangeLog", (string)null);
