@@ -17,7 +17,8 @@ internal sealed record DeliveryLatencyResult(int Creates, double RatePerSecond, 
 /// 201 reaching the harness to the notification reaching the receiver. A notification that arrives before its
 /// 201 counts as 0 ms (the service delivers after the commit, and may be quicker than its own answer).
 /// </summary>
-internal sealed class DeliveryLatency(Target service, Action<string> log)
+/// <remarks>With <paramref name="alsoThrough"/>, a second instance on the same database, creates alternate between the two.</remarks>
+internal sealed class DeliveryLatency(Target service, Action<string> log, Target? alsoThrough = null)
 {
     private const string User = "delivery-user";
 
@@ -49,6 +50,8 @@ internal sealed class DeliveryLatency(Target service, Action<string> log)
             }
         }
 
+        using var other = alsoThrough is null ? null : new HttpClient { BaseAddress = new Uri(alsoThrough.Root, "v1.0/"), Timeout = TimeSpan.FromSeconds(30) };
+        other?.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.Delegated(User));
         var answered = new Dictionary<string, long>();
         string body = """{"targetHostName":"bench.example","payload":{"visualContent":{"title":"delivery latency"}}}""";
         var interval = TimeSpan.FromSeconds(1 / ratePerSecond);
@@ -61,7 +64,7 @@ internal sealed class DeliveryLatency(Target service, Action<string> log)
                 await Task.Delay(due, cancellationToken);
             }
 
-            using var response = await http.PostAsync("me/notifications", Json(body), cancellationToken);
+            using var response = await (other is not null && i % 2 == 1 ? other : http).PostAsync("me/notifications", Json(body), cancellationToken);
             long at = Stopwatch.GetTimestamp();
             string text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode != HttpStatusCode.Created)

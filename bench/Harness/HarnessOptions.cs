@@ -49,6 +49,12 @@ internal sealed record HarnessOptions
     /// <summary>Scenario 5 only (the cold starts), without seeding or load: for start-up work.</summary>
     public bool ColdOnly { get; init; }
 
+    /// <summary>The PostgreSQL scenario only (<c>Postgres/PostgresScaling</c>), in its own throwaway cluster, with its own report.</summary>
+    public bool Postgres { get; init; }
+
+    /// <summary>Rounds of the PostgreSQL scenario (SQLite, one instance, two instances, each round).</summary>
+    public int PostgresRounds { get; init; } = 2;
+
     /// <summary>One more command-line setting for the ceiling, such as <c>--Baseline:MaxBatch=1</c> (group commit off).</summary>
     public string? BaselineArgument { get; init; }
 
@@ -76,6 +82,7 @@ internal sealed record HarnessOptions
         bool smoke = args.Contains("--smoke");
         bool postOnly = args.Contains("--post-only");
         bool coldOnly = args.Contains("--cold-only");
+        bool postgres = args.Contains("--postgres");
         if (postOnly && coldOnly)
         {
             throw new ArgumentException("--post-only and --cold-only exclude each other.");
@@ -84,7 +91,7 @@ internal sealed record HarnessOptions
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] is "--smoke" or "--post-only" or "--cold-only")
+            if (args[i] is "--smoke" or "--post-only" or "--cold-only" or "--postgres")
             {
                 continue;
             }
@@ -102,11 +109,11 @@ internal sealed record HarnessOptions
 
         string root = Path.GetFullPath(Required("repository"));
         string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        string name = coldOnly ? $"{date}-coldstart.md" : $"{date}.md";
+        string name = coldOnly ? $"{date}-coldstart.md" : postgres ? $"{date}-postgres.md" : $"{date}.md";
         string results = values.TryGetValue("results", out string? path)
             ? Path.GetFullPath(path.EndsWith(".md", StringComparison.Ordinal) ? path : Path.Combine(path, name))
             : Path.Combine(root, "bench", "results", smoke ? "tmp" : "", name);
-        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools", "baseline-arg", "delivery-creates" };
+        var known = new[] { "repository", "service", "baseline", "command", "results", "seconds", "warmup", "sizes", "cold-starts", "after-load", "budget-minutes", "note", "profile", "tools", "baseline-arg", "delivery-creates", "rounds" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
         {
             throw new ArgumentException($"Unknown option --{unknown}. See bench/README.md for the options.");
@@ -133,6 +140,8 @@ internal sealed record HarnessOptions
             PostOnly = postOnly || values.ContainsKey("profile"),
             ColdOnly = coldOnly && !values.ContainsKey("profile"),
             BaselineArgument = values.GetValueOrDefault("baseline-arg"),
+            Postgres = postgres,
+            PostgresRounds = Number("rounds", 2, 1),
             ProfileDirectory = values.TryGetValue("profile", out string? profile) ? Path.GetFullPath(profile) : null,
             ToolsDirectory = values.TryGetValue("tools", out string? tools) ? Path.GetFullPath(tools) : null,
         };

@@ -32,6 +32,11 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 var machine = Machine.Describe(options.RepositoryRoot);
+if (options.Postgres)
+{
+    return await GraphNotifications.Bench.Harness.Postgres.PostgresRun.RunAsync(options, machine, budget.Token);
+}
+
 var clock = Stopwatch.StartNew();
 string work = Directory.CreateTempSubdirectory("graphnotifications-bench-").FullName;
 RunResults results;
