@@ -78,10 +78,32 @@ public sealed class PostgresTestDatabase : IDisposable
         }
 
         _dropped = true;
-        // The service's pooled connections to the database would keep it in use; FORCE ends any that remain.
         NpgsqlConnection.ClearAllPools();
-        Execute($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        // Not DROP … WITH (FORCE): PostgreSQL 15 refuses it to a role that is not a superuser (42501) while an
+        // autovacuum worker is in the database. A plain DROP stops autovacuum itself; sessions of this role that
+        // remain (a killed service's, whose end the server has not noticed yet) are ended first, and again if one races.
+        for (int attempt = 1; ; attempt++)
+        {
+            Execute(EndSessionsSql(Name!));
+            try
+            {
+                Execute($"DROP DATABASE IF EXISTS \"{Name}\"");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                Thread.Sleep(250);
+            }
+        }
     }
+
+    /// <summary>
+    /// SQL that ends the client sessions on <paramref name="database"/> other than its own. Only client backends:
+    /// ending an autovacuum worker is a superuser's right, and the tests' role is not one (as in CI).
+    /// </summary>
+    public static string EndSessionsSql(string database) =>
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
+        $"WHERE datname = '{database.Replace("'", "''", StringComparison.Ordinal)}' AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
     private void Execute(string sql)
     {

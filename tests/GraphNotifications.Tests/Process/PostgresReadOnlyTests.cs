@@ -85,8 +85,7 @@ public sealed class PostgresReadOnlyTests : IClassFixture<PostgresTestDatabase>
 
         using var alter = new NpgsqlCommand($"ALTER DATABASE \"{_database.Name}\" SET default_transaction_read_only = {(readOnly ? "on" : "off")}", connection);
         alter.ExecuteNonQuery();
-        using var end = new NpgsqlCommand(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+        using var end = new NpgsqlCommand(PostgresTestDatabase.EndSessionsSql(_database.Name!), connection);
         end.ExecuteNonQuery();
     }
 }
