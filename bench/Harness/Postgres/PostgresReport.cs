@@ -30,7 +30,7 @@ internal static class PostgresReport
         Line(md, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var round in results.Rounds)
         {
-            foreach (var load in new[] { round.Sqlite, round.OnePostgres, round.TwoPostgres })
+            foreach (var load in new[] { round.Sqlite, round.OnePostgres, round.TwoPostgres, round.OnePostgresUngrouped })
             {
                 Line(md, $"| {round.Round} | {load.Store} | {load.Instances} | {load.RequestsPerSecond:0} | {load.P50Ms:0.0} | {load.P99Ms:0.0} | {load.ServiceCpuMsPerRequest:0.000} | {Maybe(load.ServerCpuMsPerRequest, "0.000")} | {Maybe(load.CommitsPerWalSync, "0.0")} | {Maybe(load.WalBytesPerRequest, "0")} |");
             }
@@ -41,6 +41,7 @@ internal static class PostgresReport
         Line(md, "|---|---|---:|:---:|");
         Target(md, "one PostgreSQL instance ≥ 0.5x SQLite", results.Rounds.Select(r => r.OnePostgres.RequestsPerSecond / r.Sqlite.RequestsPerSecond), 0.5, "x");
         Target(md, "two instances ≥ one", results.Rounds.Select(r => r.TwoPostgres.RequestsPerSecond / r.OnePostgres.RequestsPerSecond), 1.0, "x");
+        Target(md, "group commit: one instance, on / off", results.Rounds.Select(r => r.OnePostgres.RequestsPerSecond / r.OnePostgresUngrouped.RequestsPerSecond), 1.0, "x");
         var p99 = results.Rounds.SelectMany(r => new[] { r.OnePostgres.P99Ms, r.TwoPostgres.P99Ms }).ToList();
         Line(md, $"| PostgreSQL p99 ≤ 50 ms (one and two instances) | {string.Join(", ", p99.Select(v => v.ToString("0.0", CultureInfo.InvariantCulture)))} ms | {Median(p99):0.0} ms | {(p99.All(v => v <= 50) ? "yes" : "no")} |");
         if (results.Delivery is { } d)

@@ -8,8 +8,11 @@ internal sealed record ScalingLoad(
     string Store, int Instances, int Connections, double RequestsPerSecond, long Requests, double P50Ms, double P99Ms,
     double ServiceCpuMsPerRequest, double? ServerCpuMsPerRequest, double? CommitsPerWalSync, double? WalBytesPerRequest);
 
-/// <summary>One round: SQLite, one PostgreSQL instance and two, one after the other, so the machine's noise falls on all three.</summary>
-internal sealed record ScalingRound(int Round, ScalingLoad Sqlite, ScalingLoad OnePostgres, ScalingLoad TwoPostgres);
+/// <summary>
+/// One round: SQLite, one PostgreSQL instance and two, and one instance with its creates saved one at a time (group
+/// commit off, for comparison), one after the other, so the machine's noise falls on all of them.
+/// </summary>
+internal sealed record ScalingRound(int Round, ScalingLoad Sqlite, ScalingLoad OnePostgres, ScalingLoad TwoPostgres, ScalingLoad OnePostgresUngrouped);
 
 internal sealed record ScalingResults(string ServerVersion, List<ScalingRound> Rounds, DeliveryLatencyResult? Delivery, string Pgbench);
 
@@ -43,8 +46,13 @@ internal sealed class PostgresScaling(HarnessOptions options, string workDirecto
             await cluster.CreateDatabaseAsync(two, cancellationToken);
             var onePostgres = await LoadAsync("PostgreSQL", [OnPostgres(service, cluster, one)], empty, (cluster, one), body, cancellationToken);
             var twoPostgres = await LoadAsync("PostgreSQL", [OnPostgres(service, cluster, two), OnPostgres(service, cluster, two)], empty, (cluster, two), body, cancellationToken);
-            rounds.Add(new ScalingRound(round, sqlite, onePostgres, twoPostgres));
-            log($"round {round}: SQLite {sqlite.RequestsPerSecond:0}/s p99 {sqlite.P99Ms:0.0} ms; PostgreSQL one instance {onePostgres.RequestsPerSecond:0}/s p99 {onePostgres.P99Ms:0.0} ms ({onePostgres.RequestsPerSecond / sqlite.RequestsPerSecond:0.00}x); two {twoPostgres.RequestsPerSecond:0}/s p99 {twoPostgres.P99Ms:0.0} ms ({twoPostgres.RequestsPerSecond / onePostgres.RequestsPerSecond:0.00}x one)");
+            string ungrouped = $"ungrouped{round}";
+            await cluster.CreateDatabaseAsync(ungrouped, cancellationToken);
+            var ungroupedKind = OnPostgres(service, cluster, ungrouped);
+            ungroupedKind = ungroupedKind with { ExtraArguments = [.. ungroupedKind.ExtraArguments, "--Storage:Postgres:GroupCommit=false"] };
+            var onePostgresUngrouped = await LoadAsync("PostgreSQL, group commit off", [ungroupedKind], empty, (cluster, ungrouped), body, cancellationToken);
+            rounds.Add(new ScalingRound(round, sqlite, onePostgres, twoPostgres, onePostgresUngrouped));
+            log($"round {round}: SQLite {sqlite.RequestsPerSecond:0}/s p99 {sqlite.P99Ms:0.0} ms; PostgreSQL one instance {onePostgres.RequestsPerSecond:0}/s p99 {onePostgres.P99Ms:0.0} ms ({onePostgres.RequestsPerSecond / sqlite.RequestsPerSecond:0.00}x); two {twoPostgres.RequestsPerSecond:0}/s p99 {twoPostgres.P99Ms:0.0} ms ({twoPostgres.RequestsPerSecond / onePostgres.RequestsPerSecond:0.00}x one); one with group commit off {onePostgresUngrouped.RequestsPerSecond:0}/s p99 {onePostgresUngrouped.P99Ms:0.0} ms");
         }
 
         await cluster.CreateDatabaseAsync("delivery", cancellationToken);

@@ -5,7 +5,10 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace GraphNotifications.Api.Storage;
 
-/// <summary>How the store's writes reach SQLite's one writer (<see cref="GroupCommit.SqliteWriteGroups"/>).</summary>
+/// <summary>
+/// How the store's writes reach SQLite's one writer (<see cref="GroupCommit.SqliteWriteGroups"/>), and creates
+/// PostgreSQL's create groups (<see cref="GroupCommit.PostgresCreateGroups"/>).
+/// </summary>
 public sealed partial class NotificationStore
 {
     /// <summary>
@@ -13,6 +16,9 @@ public sealed partial class NotificationStore
     /// its key record, a $batch atomicity group): those commit on their own connection, all or nothing.
     /// </summary>
     private bool GroupsWrites => writeGroups is not null && db.Database.CurrentTransaction is null;
+
+    /// <summary>On PostgreSQL creates are committed in groups, unless the caller has a transaction of its own.</summary>
+    private bool GroupsPostgresCreates => postgresCreates is not null && db.Database.CurrentTransaction is null;
 
     /// <summary>
     /// The rows of a create, added to the request's context (the SQLite writer inserts <see cref="CreateRows"/> instead). A create into a
@@ -32,7 +38,7 @@ public sealed partial class NotificationStore
         return entry;
     }
 
-    /// <summary>The rows of a create for the SQLite writer's prepared inserts: the same rows <see cref="StageCreate"/> adds.</summary>
+    /// <summary>The rows of a create for the writers' own inserts: the same rows <see cref="StageCreate"/> adds.</summary>
     private static GroupCommit.StagedCreate CreateRows(Notification notification, AppScope app, string? userId, DateTimeOffset now) =>
         new(notification, app,
             userId is null ? null : NewLink(app, userId, notification.Id, now.UtcTicks),

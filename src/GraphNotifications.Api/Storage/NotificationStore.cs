@@ -16,7 +16,8 @@ namespace GraphNotifications.Api.Storage;
 /// is gone the moment it expires. Only the expiry sweep runs across tenants. Every write that changes a feed appends
 /// its <see cref="ChangeLogEntry"/> entries in the same transaction (<see cref="ChangeLogCommit"/>).
 /// </summary>
-public sealed partial class NotificationStore(NotificationsDbContext db, TimeProvider clock, SqliteWriteGroups? writeGroups = null)
+public sealed partial class NotificationStore(NotificationsDbContext db, TimeProvider clock, SqliteWriteGroups? writeGroups = null,
+    PostgresCreateGroups? postgresCreates = null)
 {
     /// <summary>The owning app's live notifications in its tenant, linked to users or not.</summary>
     public IQueryable<Notification> OwnedBy(AppScope app) => OwnedPages(app).Unordered;
@@ -60,6 +61,12 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
         if (GroupsWrites)
         {
             await writeGroups!.WriteCreateAsync(CreateRows(notification, app, userId, now));
+            return;
+        }
+
+        if (GroupsPostgresCreates)
+        {
+            await postgresCreates!.WriteCreateAsync(CreateRows(notification, app, userId, now));
             return;
         }
 

@@ -46,6 +46,11 @@ public static class StorageExtensions
                 break;
             case StorageProvider.Postgres:
                 CheckPostgresConnectionString(connectionString);
+                if (configuration.GetValue($"{StorageOptions.Section}:Postgres:GroupCommit", true))
+                {
+                    services.AddSingleton<GroupCommit.PostgresCreateGroups>();
+                }
+
                 services.AddDbContextPool<NotificationsDbContext, PostgresNotificationsDbContext>((sp, db) =>
                     PostgresNotificationsDbContext.Configure(db, connectionString!).AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
                 break;

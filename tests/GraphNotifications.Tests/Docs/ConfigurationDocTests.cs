@@ -16,6 +16,7 @@ public sealed partial class ConfigurationDocTests
     [
         "ConnectionStrings:Notifications", // IConfiguration.GetConnectionString, Storage/StorageExtensions.cs
         "Storage:Sqlite:GroupCommit", // IConfiguration.GetValue, Storage/StorageExtensions.cs
+        "Storage:Postgres:GroupCommit", // IConfiguration.GetValue, Storage/StorageExtensions.cs
         "Authentication:Schemes:Bearer:*", // ASP.NET Core's JwtBearerOptions
         "Logging:LogLevel:*", // ASP.NET Core's logging
         "--urls", // ASP.NET Core's hosting

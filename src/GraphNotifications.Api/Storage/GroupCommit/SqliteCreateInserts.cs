@@ -36,12 +36,7 @@ internal sealed class SqliteCreateInserts : IDisposable
         Run(_savepoint, transaction);
         try
         {
-            Func<string, object?> scope = name => name switch
-            {
-                StorageColumns.TenantId => create.App.TenantId,
-                StorageColumns.AppId => create.App.AppId,
-                _ => null,
-            };
+            Func<string, object?> scope = create.Shadow;
             _notification.Insert(transaction, create.Notification, scope);
             if (create.Link is not null)
             {

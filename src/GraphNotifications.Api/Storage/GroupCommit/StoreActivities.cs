@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace GraphNotifications.Api.Storage.GroupCommit;
 
 /// <summary>
-/// Spans for the SQLite writer's prepared inserts, which EF Core's instrumentation does not see: a trace of a create
+/// Spans for the writers' own inserts (SQLite's one writer, PostgreSQL's create groups), which EF Core's instrumentation does not see: a trace of a create
 /// still shows the store command under the request that asked for it.
 /// </summary>
 public static class StoreActivities
@@ -13,10 +13,10 @@ public static class StoreActivities
     private static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>A client span for one create's inserts, under the request's span; null when nobody listens.</summary>
-    internal static Activity? Insert(ActivityContext parent)
+    internal static Activity? Insert(ActivityContext parent, string system = "sqlite")
     {
         var activity = Source.StartActivity("INSERT notification", ActivityKind.Client, parent);
-        activity?.SetTag("db.system", "sqlite");
+        activity?.SetTag("db.system", system);
         return activity;
     }
 }
