@@ -5,6 +5,7 @@ using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -29,23 +30,21 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
     private readonly ILogger<PostgresCreateGroups> _logger;
     private readonly StoreWriteStatus _status;
     private readonly GraphMetrics? _metrics;
-    private readonly string _connectionString;
+    private readonly AsyncServiceScope[] _scopes;
     private readonly Inserts _inserts;
     private readonly Task[] _writers;
 
     public PostgresCreateGroups(IServiceScopeFactory scopes, ILogger<PostgresCreateGroups> logger, StoreWriteStatus status)
     {
         (_logger, _status) = (logger, status);
-        using (var scope = scopes.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-            _connectionString = db.Database.GetConnectionString()!;
-            _inserts = new Inserts(db.Model);
-            _metrics = scope.ServiceProvider.GetService<GraphMetrics>();
-        }
-
         // A writer waits on the database for most of a group's life; two per core keep the next groups forming meanwhile.
-        _writers = [.. Enumerable.Range(0, Math.Max(2, 2 * Environment.ProcessorCount)).Select(_ => Task.Run(WriteAsync))];
+        // Each writes through a context of its own (taken here, while the container is surely alive), so that its
+        // transactions are EF Core's and their commits reach the interceptors that wake the change log's readers.
+        _scopes = [.. Enumerable.Range(0, Math.Max(2, 2 * Environment.ProcessorCount)).Select(_ => scopes.CreateAsyncScope())];
+        var contexts = _scopes.Select(s => s.ServiceProvider.GetRequiredService<NotificationsDbContext>()).ToList();
+        _inserts = new Inserts(contexts[0].Model);
+        _metrics = _scopes[0].ServiceProvider.GetService<GraphMetrics>();
+        _writers = [.. contexts.Select(db => Task.Run(() => WriteAsync(db)))];
     }
 
     /// <summary>Inserts a create's rows in the next group and completes once that group is committed.</summary>
@@ -60,9 +59,13 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
         // The server has drained its requests by now: finish what was handed over, then stop.
         _creates.Writer.TryComplete();
         await Task.WhenAll(_writers);
+        foreach (var scope in _scopes)
+        {
+            await scope.DisposeAsync();
+        }
     }
 
-    private async Task WriteAsync()
+    private async Task WriteAsync(NotificationsDbContext db)
     {
         var group = new List<Pending>(MaxGroup);
         var reader = _creates.Reader;
@@ -80,7 +83,7 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
 
             try
             {
-                await CommitAsync(group);
+                await CommitAsync(db, group);
             }
             catch (Exception ex)
             {
@@ -93,21 +96,22 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
         }
     }
 
-    private async Task CommitAsync(List<Pending> group)
+    private async Task CommitAsync(NotificationsDbContext db, List<Pending> group)
     {
         try
         {
-            await InsertAsync(group);
+            await InsertAsync(db, group);
             Succeeded(group);
         }
         catch (Exception ex) when (group.Count > 1 && !StoreUnavailability.IsUnavailable(ex))
         {
             // Something in one create's rows: the others are not at fault.
+            _logger.LogWarning(ex, "PostgreSQL refused a group of {Count} creates; writing them one at a time.", group.Count);
             foreach (var pending in group)
             {
                 try
                 {
-                    await InsertAsync([pending]);
+                    await InsertAsync(db, [pending]);
                     Succeeded([pending]);
                 }
                 catch (Exception alone)
@@ -122,15 +126,13 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
         }
     }
 
-    private async Task InsertAsync(List<Pending> group)
+    private async Task InsertAsync(NotificationsDbContext db, List<Pending> group)
     {
         var spans = group.Select(p => StoreActivities.Insert(p.Parent, "postgresql")).ToList();
         try
         {
-            await using var connection = new NpgsqlConnection(_connectionString);
-            await connection.OpenAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using var batch = new NpgsqlBatch(connection, transaction);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
             foreach (var pending in group)
             {
                 _inserts.Add(batch, pending.Create);
@@ -142,7 +144,7 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
         catch (PostgresException ex)
         {
             // What a failed SaveChanges throws, so callers and error handling see the same exception either way.
-            throw new DbUpdateException("An error occurred while saving the notification's rows.", ex);
+            throw new DbUpdateException($"An error occurred while saving the notification's rows: {ex.MessageText}", ex);
         }
         finally
         {
@@ -164,7 +166,9 @@ public sealed class PostgresCreateGroups : IAsyncDisposable
 
     private void Failed(List<Pending> group, Exception ex)
     {
-        // A save's failure reaches the readiness probe through StoreWriteWatch; the inserts' through here.
+        // A save's failure reaches the readiness probe through StoreWriteWatch and the log through EF Core's command
+        // logging; the inserts' through here.
+        _logger.LogWarning(ex, "PostgreSQL failed {Count} creates.", group.Count);
         if (StoreUnavailability.IsUnavailable(ex))
         {
             _status.RecordFailure(ex);
