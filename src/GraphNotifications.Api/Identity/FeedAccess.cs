@@ -1,5 +1,4 @@
 using GraphNotifications.Api.Errors;
-using GraphNotifications.Api.Storage;
 
 namespace GraphNotifications.Api.Identity;
 
@@ -29,9 +28,9 @@ public static class FeedAccess
             return GraphError.Forbidden("A delegated caller may act only on its own user's feed: /me or /users/{its own id}.");
         }
 
-        if (routeUserId.Length > StorageColumns.MaxIdLength)
+        if (UserIds.Problem(routeUserId) is { } problem)
         {
-            return GraphError.BadRequest($"A user id is at most {StorageColumns.MaxIdLength} characters.");
+            return GraphError.BadRequest($"The user id in the path is not valid: {problem}.");
         }
 
         owner = routeUserId;

@@ -1,4 +1,5 @@
 using GraphNotifications.Api.Errors;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace GraphNotifications.Api.Limits;
@@ -17,20 +18,33 @@ public sealed class BodySizeLimit(RequestDelegate next, IOptions<LimitsOptions> 
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        bool compressed = request.Headers.ContentEncoding.Count > 0;
-        if (!compressed && request.ContentLength > _limit)
+        long limit = _limit;
+        // Routing has run: an action that takes larger bodies says so in its endpoint's metadata.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestBodyLimitMetadata>() is { } larger)
         {
-            return GraphErrorWriter.WriteAsync(context, TooLarge());
+            limit = larger.MaxRequestBodyBytes(context.RequestServices);
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel)
+            {
+                kestrel.MaxRequestBodySize = limit;
+            }
         }
 
-        request.Body = new LimitedStream(request.Body, _limit);
+        bool compressed = request.Headers.ContentEncoding.Count > 0;
+        if (!compressed && request.ContentLength > limit)
+        {
+            return GraphErrorWriter.WriteAsync(context, TooLarge(limit));
+        }
+
+        request.Body = new LimitedStream(request.Body, limit);
         return next(context);
     }
 
-    internal GraphError TooLarge() => new(
+    internal GraphError TooLarge() => TooLarge(_limit);
+
+    private static GraphError TooLarge(long limit) => new(
         StatusCodes.Status413PayloadTooLarge,
         GraphErrorCodes.PayloadTooLarge,
-        $"The request body is larger than {_limit} bytes, this service's limit.");
+        $"The request body is larger than {limit} bytes, this service's limit.");
 
     /// <summary>A read-only view of the body that fails once more than the limit has been read.</summary>
     private sealed class LimitedStream(Stream inner, long limit) : Stream

@@ -5,6 +5,7 @@ using GraphNotifications.Api.Resources;
 using GraphNotifications.Api.Storage.ChangeLog;
 using GraphNotifications.Api.Storage.EntityConfigurations;
 using GraphNotifications.Api.Storage.GroupCommit;
+using GraphNotifications.Api.Telemetry;
 using GraphNotifications.Api.Validation;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,7 @@ namespace GraphNotifications.Api.Storage;
 /// its <see cref="ChangeLogEntry"/> entries in the same transaction (<see cref="ChangeLogCommit"/>).
 /// </summary>
 public sealed partial class NotificationStore(NotificationsDbContext db, TimeProvider clock, SqliteWriteGroups? writeGroups = null,
-    PostgresCreateGroups? postgresCreates = null)
+    PostgresCreateGroups? postgresCreates = null, GraphMetrics? metrics = null)
 {
     /// <summary>The owning app's live notifications in its tenant, linked to users or not.</summary>
     public IQueryable<Notification> OwnedBy(AppScope app) => OwnedPages(app).Unordered;
