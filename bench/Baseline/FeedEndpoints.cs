@@ -23,6 +23,7 @@ public static class FeedEndpoints
             group.MapGet("me/notifications", Page);
             group.MapPost("users/{userId}/notifications/$ref", Link);
             group.MapDelete("users/{userId}/notifications/{notificationId}/$ref", Dismiss);
+            group.MapFanOut();
         }
     }
 

@@ -25,6 +25,8 @@ public sealed class NotificationWriter : IDisposable
     private readonly SqliteCommand _unlink;
     private readonly SqliteCommand _appendChange;
     private readonly SqliteCommand _appendDismissal;
+    private readonly SqliteCommand _fanOutChanges;
+    private readonly SqliteCommand _fanOutLinks;
 
     public NotificationWriter(FeedDatabase database, IConfiguration configuration)
     {
@@ -58,6 +60,16 @@ public sealed class NotificationWriter : IDisposable
             INSERT INTO "ChangeLog" ("TenantId", "AppId", "UserId", "NotificationId", "ChangeType", "RemovedReason", "OccurredAt", "TargetHostName")
             SELECT 'default', $app, $user, $id, 'Deleted', 'Changed', $at, n."TargetHostName" FROM "Notifications" AS n WHERE n."Id" = $id;
             """, "$app", "$user", "$id", "$at");
+        // A fan-out: the entries of the links that are new, then the links, each one statement over the JSON list.
+        _fanOutChanges = Prepare("""
+            INSERT INTO "ChangeLog" ("TenantId", "AppId", "UserId", "NotificationId", "ChangeType", "OccurredAt", "TargetHostName")
+            SELECT 'default', $app, u.value, $id, 'Created', $at, $host FROM json_each($users) AS u
+            WHERE NOT EXISTS (SELECT 1 FROM "UserNotificationLinks" AS l WHERE l."TenantId" = 'default' AND l."UserId" = u.value AND l."NotificationId" = $id);
+            """, "$app", "$id", "$at", "$host", "$users");
+        _fanOutLinks = Prepare("""
+            INSERT OR IGNORE INTO "UserNotificationLinks" ("TenantId", "NotificationId", "UserId", "AppId", "CreatedAt")
+            SELECT 'default', $id, u.value, $app, $createdAt FROM json_each($users) AS u;
+            """, "$id", "$app", "$createdAt", "$users");
         _thread = new Thread(Run) { IsBackground = true, Name = "group commit" };
         _thread.Start();
     }
@@ -73,6 +85,10 @@ public sealed class NotificationWriter : IDisposable
     /// <summary>Removes a live notification of the app from a user's feed; false when it was not there.</summary>
     public Task<bool> UnlinkAsync(string notificationId, string appId, string userId, long now) =>
         Enqueue(new Write(WriteKind.Unlink, notificationId, appId, userId, now, 0, null));
+
+    /// <summary>Links a live notification of the app into the feed of each user of <paramref name="usersJson"/> (a JSON array); false when there is no such notification.</summary>
+    public Task<bool> AddRecipientsAsync(string notificationId, string appId, string usersJson, long now) =>
+        Enqueue(new Write(WriteKind.AddRecipients, notificationId, appId, usersJson, now, 0, null));
 
     public void Dispose()
     {
@@ -138,7 +154,7 @@ public sealed class NotificationWriter : IDisposable
                 Run(_insertLink, transaction, write.Id, write.UserId, write.AppId, write.Time);
                 Run(_appendChange, transaction, write.AppId, write.UserId, write.Id, write.Time, n.TargetHostName);
                 return true;
-            case WriteKind.Link:
+            case WriteKind.Link or WriteKind.AddRecipients:
                 _findLive.Transaction = transaction;
                 Bind(_findLive, write.Id, write.AppId, write.Time);
                 long createdAt;
@@ -153,7 +169,13 @@ public sealed class NotificationWriter : IDisposable
                     (createdAt, host) = (live.GetInt64(0), live.GetString(1));
                 }
 
-                if (Run(_link, transaction, write.Id, write.UserId, write.AppId, createdAt) > 0)
+                if (write.Kind == WriteKind.AddRecipients)
+                {
+                    // UserId holds the list of users, as a JSON array.
+                    Run(_fanOutChanges, transaction, write.AppId, write.Id, write.Time, host, write.UserId);
+                    Run(_fanOutLinks, transaction, write.Id, write.AppId, createdAt, write.UserId);
+                }
+                else if (Run(_link, transaction, write.Id, write.UserId, write.AppId, createdAt) > 0)
                 {
                     Run(_appendChange, transaction, write.AppId, write.UserId, write.Id, write.Time, host);
                 }
@@ -205,6 +227,7 @@ public sealed class NotificationWriter : IDisposable
         Create,
         Link,
         Unlink,
+        AddRecipients,
     }
 
     private sealed record Write(WriteKind Kind, string Id, string AppId, string UserId, long Time, long ExpiresAt, NewNotification? Notification)

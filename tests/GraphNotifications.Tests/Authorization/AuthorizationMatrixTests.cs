@@ -131,6 +131,11 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
             case MatrixEffect.Link:
                 Assert.Contains(StoreSnapshot.Link(ids.User, notificationId), after.Links);
                 break;
+            case MatrixEffect.AddRecipients:
+                Assert.True(!before.Links.Contains(StoreSnapshot.Link(ids.OtherUser, notificationId)) && after.Links.Contains(StoreSnapshot.Link(ids.OtherUser, notificationId)),
+                    $"not linked into the other user's feed; {said}");
+                Assert.Contains(StoreSnapshot.Link(ids.User, notificationId), after.Links);
+                break;
             case MatrixEffect.Unlink:
                 Assert.DoesNotContain(StoreSnapshot.Link(ids.User, notificationId), after.Links);
                 Assert.True(after.Versions.ContainsKey(notificationId), $"dismissing deleted the notification; {said}");

@@ -16,6 +16,9 @@ public enum MatrixEffect
 
     /// <summary>Changes the recipient's state of the notification in the user's feed, and nothing else.</summary>
     State,
+
+    /// <summary>Links the notification into another user's feed too (a fan-out that names the user and another).</summary>
+    AddRecipients,
 }
 
 /// <summary>One row of the matrix as a request: its method, its URL for the cell's parties, and its body.</summary>
@@ -96,6 +99,11 @@ public static class MatrixRequests
         ["DELETE /me/notifications/$ref?$id={url}"] = Me("DELETE", (_, id) => $"me/notifications/$ref?$id={Uri.EscapeDataString(UrlOf(id))}", MatrixEffect.Unlink),
         ["DELETE /users/{user}/notifications/$ref?$id={url}"] = new("DELETE", (ids, id) => $"users/{ids.User}/notifications/$ref?$id={Uri.EscapeDataString(UrlOf(id))}", MatrixEffect.Unlink),
 
+        ["POST /notifications('{id}')/microsoft.graph.addRecipients"] = new("POST", (_, id) => $"notifications('{id}')/microsoft.graph.addRecipients",
+            MatrixEffect.AddRecipients, (ids, _) => UserIds(ids.User, ids.OtherUser)),
+        ["POST /notifications('{id}')/microsoft.graph.removeRecipients"] = new("POST", (_, id) => $"notifications('{id}')/microsoft.graph.removeRecipients",
+            MatrixEffect.Unlink, (ids, _) => UserIds(ids.User)),
+
         ["GET /me/notifications/$count"] = Me("GET", (_, _) => "me/notifications/$count", MatrixEffect.Count),
         ["GET /users/{user}/notifications/$count"] = new("GET", (ids, _) => $"users/{ids.User}/notifications/$count", MatrixEffect.Count),
         ["GET /notifications/$count"] = new("GET", (_, _) => "notifications/$count", MatrixEffect.Count),
@@ -136,6 +144,8 @@ public static class MatrixRequests
     private static JsonNode Change() => new JsonObject { ["groupName"] = "changed by the matrix" };
 
     private static JsonNode MarkRead() => new JsonObject { ["readState"] = "read" };
+
+    private static JsonNode UserIds(params string[] userIds) => new JsonObject { ["userIds"] = new JsonArray([.. userIds.Select(u => JsonValue.Create(u))]) };
 
     private static JsonNode Reference(string notificationId) => new JsonObject { ["@odata.id"] = UrlOf(notificationId) };
 }

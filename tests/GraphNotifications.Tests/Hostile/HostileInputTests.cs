@@ -98,6 +98,17 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
     public Task Recipient_state_patches_and_mark_all_as_read_bodies_on_SQLite() =>
         RunAsync(fixture.Sqlite, RecipientHostileGen.Request, weight: 1);
 
+    [Fact(Timeout = Backstop)]
+    public async Task Fan_out_bodies_and_paths()
+    {
+        await using var service = await HostileService.StartAsync(new ServiceFactory());
+        await RunAsync(service, FanOutHostileGen.Request, weight: 1);
+    }
+
+    [Fact(Timeout = Backstop)]
+    public Task Fan_out_bodies_and_paths_on_SQLite() =>
+        RunAsync(fixture.Sqlite, FanOutHostileGen.Request, weight: 1);
+
     private async Task RunAsync(HostileService service, Gen<HostileRequest> requests, int weight, Func<HostileRequest, HostileRequest>? prepare = null)
     {
         int cases = HostileBudget.Cases(weight);
