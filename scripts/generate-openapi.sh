@@ -91,6 +91,16 @@ node -e '
     }
     description.paths = paths;
   }
+  // addRecipients and removeRecipients, bound to one notification, stay where the converter lists them, under the
+  // namespace the service routes (the converter writes the CSDL'"'"'s alias, graph., which OData'"'"'s URL parser does not
+  // resolve).
+  for (const action of ["addRecipients", "removeRecipients"]) {
+    const aliased = "/notifications/{id}/graph." + action;
+    if (description.paths[aliased]) {
+      description.paths = Object.fromEntries(Object.entries(description.paths)
+        .map(([path, item]) => [path === aliased ? "/notifications/{id}/microsoft.graph." + action : path, item]));
+    }
+  }
   fs.writeFileSync(file, JSON.stringify(description, null, 4));
 ' "$generated"
 

@@ -50,6 +50,25 @@ public sealed class GeneratedClientTests(KestrelServiceFactory service) : IClass
     }
 
     [Fact]
+    public async Task An_app_fans_a_notification_out_to_several_users_and_back_with_the_generated_actions()
+    {
+        var app = service.KiotaAppOnly("kiota-app-fan");
+        var created = await app.Users["kiota-fan-owner"].Notifications.PostAsync(KiotaClients.Notification("For many"));
+
+        await app.Notifications[created!.Id].MicrosoftGraphAddRecipients.PostAsync(new() { UserIds = ["kiota-fan-a", "kiota-fan-b", "kiota-fan-a"] });
+
+        var reader = service.KiotaDelegated("kiota-fan-b", "kiota-app-fan");
+        var feed = await reader.Me.Notifications.GetAsync();
+        Assert.Equal(created.Id, Assert.Single(feed!.Value!).Id);
+        Assert.Equal(NotificationReadState.Unread, feed.Value![0].ReadState);
+
+        await app.Notifications[created.Id].MicrosoftGraphRemoveRecipients.PostAsync(new() { UserIds = ["kiota-fan-b"] });
+
+        Assert.Empty((await reader.Me.Notifications.GetAsync())!.Value!);
+        Assert.Single((await app.Users["kiota-fan-a"].Notifications.GetAsync())!.Value!);
+    }
+
+    [Fact]
     public async Task A_filter_sent_as_the_generated_query_parameter_selects_in_the_service()
     {
         var client = service.KiotaDelegated("kiota-user-3", "kiota-app");

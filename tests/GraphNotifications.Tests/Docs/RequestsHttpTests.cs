@@ -52,6 +52,8 @@ public sealed class RequestsHttpTests(ServiceFactory service) : IClassFixture<Se
             "204 DELETE {{root}}/users/{{otherUser}}/notifications/{{notificationId}}/$ref",
             "204 POST {{root}}/users/{{otherUser}}/notifications/$ref",
             "204 DELETE {{root}}/users/{{otherUser}}/notifications/$ref?$id=notifications('{{notificationId}}')",
+            "204 POST {{root}}/notifications('{{notificationId}}')/microsoft.graph.addRecipients",
+            "204 POST {{root}}/notifications('{{notificationId}}')/microsoft.graph.removeRecipients",
             "200 GET {{root}}/me/notifications/delta?$select=id,groupName,payload",
             "200 PATCH {{root}}/me/notifications/{{notificationId}}",
             "204 PATCH {{root}}/me/notifications/{{notificationId}}",
