@@ -10,6 +10,12 @@ if (args.Contains("--recipient"))
     return await GraphNotifications.Bench.Harness.Recipient.BadgeBench.RunAsync(args);
 }
 
+// bench/run-fanout.sh's scenario, on its own: addRecipients at scale, beside the ceiling.
+if (args.Contains("--fanout"))
+{
+    return await GraphNotifications.Bench.Harness.FanOut.FanOutBench.MainAsync(args);
+}
+
 // bench/run-stream.sh's scenario, on its own: the live stream's latency and open streams.
 if (args.Contains("--stream"))
 {
