@@ -5,6 +5,7 @@ using GraphNotifications.Api.Delta;
 using GraphNotifications.Api.Errors;
 using GraphNotifications.Api.FanOut;
 using GraphNotifications.Api.Idempotency;
+using GraphNotifications.Api.Inbox;
 using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Limits;
 using GraphNotifications.Api.Operations;
@@ -49,6 +50,8 @@ if (app.Environment.IsProduction())
 
 app.UseMiddleware<GraphResponseHeadersMiddleware>();
 app.UseMiddleware<HostGuard>();
+// The inbox page's files, ahead of the API's own rules (its negotiation, its refusal of If-Modified-Since).
+app.MapInbox();
 app.UseGraphNegotiation();
 // Routing after the error handling: AspNetCoreOData's matcher parses the path (keys, parameter aliases) and can
 // throw. Left implicit, routing runs first of all, and what it throws leaves as an empty 500.

@@ -40,6 +40,12 @@ public sealed record MatrixRequest(
     public async Task<MatrixAnswer> SendAsync(HttpClient client, HttpRequestMessage request) =>
         Send is { } send ? await send(client, request) : await Read(await client.SendAsync(request));
 
+    /// <summary>
+    /// Whether the route takes no token at all (a static page): every caller, a spoiled token too, gets the same answer,
+    /// and nothing of the store.
+    /// </summary>
+    public bool Anonymous { get; init; }
+
     /// <summary>For a <c>$batch</c> row, the row of the request it carries, whose cells it must repeat.</summary>
     public string? Carries { get; init; }
 
@@ -118,6 +124,9 @@ public static class MatrixRequests
         ["GET /users/{user}?$expand=notifications"] = new("GET", (ids, _) => $"users/{ids.User}?$expand=notifications", MatrixEffect.Read),
         // The users collection lists the users an app has notified; expanded, it shows whether the notification is seen.
         ["GET /users?$expand=notifications"] = new("GET", (_, _) => "users?$expand=notifications", MatrixEffect.Read),
+
+        // The inbox page (docs/inbox.md): its files hold no data; the page calls the routes above with the user's token.
+        ["GET /inbox/"] = new MatrixRequest("GET", (_, _) => "/inbox/", MatrixEffect.Read) { Anonymous = true },
     });
 
     public static string UrlOf(string notificationId) => $"{Root}notifications('{notificationId}')";
