@@ -68,7 +68,9 @@ public sealed partial class FeedStream(
             var aborted = http.RequestAborted;
             using var expiry = new CancellationTokenSource();
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, expiry.Token);
-            if (ExpiresIn(http) is { } left)
+            // A timer reaches at most ~49.7 days ahead; a token that lives longer (dotnet user-jwts mints them for
+            // months) is not cut by its expiry: a stream open that long ends for other reasons first (a restart).
+            if (ExpiresIn(http) is { } left && left < LongestExpiryTimer)
             {
                 expiry.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
@@ -111,6 +113,8 @@ public sealed partial class FeedStream(
 
     // The token's own end: the bearer handler lets a token through for a few minutes past it (clock skew), a stream
     // does not outlive it.
+    private static readonly TimeSpan LongestExpiryTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private static TimeSpan? ExpiresIn(HttpContext http) =>
         http.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds) - DateTimeOffset.UtcNow

@@ -229,6 +229,17 @@ public abstract class StreamTests<TFactory>(TFactory service) : IClassFixture<TF
         Assert.Null(await stream.NextAsync());
     }
 
+    [SkippableFact]
+    public async Task A_stream_opens_with_a_token_that_expires_in_months_as_dotnet_user_jwts_mints_them()
+    {
+        var client = service.ClientWith(TestTokens.AppOnly("stream-app-8b", tweak: d => d.Expires = DateTime.UtcNow.AddDays(90)));
+        string id = await client.CreateAsync("users/stream-u8b/notifications");
+        await using var stream = await EventStream.OpenOkAsync(client, "users/stream-u8b/notifications/delta");
+
+        Assert.Equal(id, (await stream.NextEventAsync()).ItemId);
+        Assert.Equal("synced", (await stream.NextEventAsync()).Type);
+    }
+
     [SkippableTheory]
     [InlineData("garbage")]
     [InlineData("")]
