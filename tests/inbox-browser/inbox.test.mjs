@@ -133,6 +133,21 @@ function gone(id, on = page) {
   return on.waitForSelector(`#feed > li[data-id="${id}"]`, { state: 'detached', timeout: patience });
 }
 
+/** Waits until the list holds `count` items; on a timeout, says what the page showed instead. */
+async function countIs(count, on = page) {
+  try {
+    await on.waitForFunction((n) => document.querySelectorAll('#feed > li').length === n, count, { timeout: patience });
+  } catch (error) {
+    const state = await on.evaluate(() => ({
+      items: document.querySelectorAll('#feed > li').length,
+      problem: document.getElementById('problem').textContent,
+      connection: document.getElementById('connection').textContent,
+      signIn: document.getElementById('sign-in').hidden ? null : document.getElementById('sign-in-reason').textContent,
+    }));
+    assert.fail(`expected ${count} items: ${JSON.stringify(state)}; page errors: ${JSON.stringify(on.errors)}; ${error.message}`);
+  }
+}
+
 function badgeIs(count, on = page) {
   return on.waitForFunction((n) => {
     const badge = document.getElementById('badge');
@@ -197,7 +212,7 @@ test('the page opens with a token in the fragment, which then leaves the address
 });
 
 test('the feed is shown newest first, with priority, group and time, and app text as text', async () => {
-  await page.waitForFunction(() => document.querySelectorAll('#feed > li').length === 3, null, { timeout: patience });
+  await countIs(3);
   assert.deepEqual(await ids(), [created.build, created.markup, created.review]);
 
   const build = await shown(created.build);
@@ -261,7 +276,7 @@ test('screenshots: light, dark, narrow', async () => {
     const context = await browser.newContext(options);
     const other = await open(context);
     await other.goto(`${base}/inbox/#token=${token}`);
-    await other.waitForFunction(() => document.querySelectorAll('#feed > li').length === 4, null, { timeout: patience });
+    await countIs(4, other);
     await badgeIs(3, other);
     await noSeriousViolations(other, name);
     // At 360 px nothing scrolls sideways.
@@ -359,6 +374,28 @@ test('after the service is killed and started again, the page resumes without du
   await badgeIs(3);
   assert.equal(await page.evaluate(() => window.sameDocument), true);
   assert.deepEqual(page.errors.filter((e) => !/ERR_|net::/.test(e)), []);
+});
+
+test('"Load more" follows the next link, the token survives a reload, and the group filter narrows the list', async () => {
+  for (let i = 1; i <= 20; i++) {
+    await post(`Nightly build ${i} passed`, { groupName: 'Nightly' });
+  }
+
+  const expected = await inboxIds();
+  assert.equal(expected.length, 25);
+  await page.reload();
+  await countIs(20);
+  assert.deepEqual(await ids(), expected.slice(0, 20));
+  await page.click('#load-more');
+  await countIs(25);
+  assert.deepEqual(await ids(), expected);
+  assert.ok(await page.$eval('#load-more', (b) => b.hidden));
+
+  await page.selectOption('#group', 'Releases');
+  await countIs(1);
+  assert.deepEqual(await ids(), [created.markup]);
+  await page.selectOption('#group', '');
+  await countIs(20);
 });
 
 test('an expired token is explained, and not kept', async () => {

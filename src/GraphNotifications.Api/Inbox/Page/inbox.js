@@ -174,10 +174,13 @@ function withinLoaded(item) {
   return oldest === null || newer(item, oldest) <= 0;
 }
 
-/** Puts an item into the list at its place, replaces it, or takes it out, whichever its state asks. */
-function apply(item) {
+/**
+ * Puts an item into the list at its place, replaces it, or takes it out, whichever its state asks. An item of a page
+ * the page read belongs there; one from the stream only when it is not older than what is loaded.
+ */
+function apply(item, paged = false) {
   const current = session.shown.get(item.id);
-  if (item['@removed'] || !inView(item) || !withinLoaded(item)) {
+  if (item['@removed'] || !inView(item) || (!paged && !withinLoaded(item))) {
     if (current) {
       current.li.remove();
       session.shown.delete(item.id);
@@ -239,7 +242,7 @@ async function loadPage(url) {
 
   session.nextLink = page['@odata.nextLink'] ?? null;
   for (const item of page.value) {
-    apply(item);
+    apply(item, true);
   }
 
   updateEmpty();

@@ -92,6 +92,7 @@ export class FeedStream {
     let opened = false;
     while (!this.stopped) {
       let wait = retry;
+      let refused = false;
       try {
         const response = await fetch(`${root}me/notifications/delta?$deltatoken=${encodeURIComponent(this.position)}`, {
           headers: {
@@ -109,7 +110,9 @@ export class FeedStream {
             return;
           }
 
+          // 429 (too many streams for this user) or 503 (this instance is full): said in words until the retry.
           this.callbacks.state('waiting', error);
+          refused = true;
           wait = (error.retryAfter ?? retry / 1000) * 1000;
         } else {
           this.callbacks.state('live');
@@ -141,7 +144,10 @@ export class FeedStream {
         return;
       }
 
-      this.callbacks.state('reconnecting');
+      if (!refused) {
+        this.callbacks.state('reconnecting');
+      }
+
       await this.sleep(wait);
       retry = Math.min(retry * 2, lastRetry);
     }
