@@ -120,11 +120,12 @@ internal sealed class FeedStore
 
         using var link = connection.CreateCommand();
         link.CommandText = """
-            INSERT INTO "UserNotificationLinks" ("TenantId", "UserId", "NotificationId", "AppId", "CreatedAt")
-            VALUES ($tenantId, $userId, $id, $appId, $createdAt);
+            INSERT INTO "UserNotificationLinks" ("TenantId", "UserId", "NotificationId", "AppId", "CreatedAt", "ExpiresAt")
+            VALUES ($tenantId, $userId, $id, $appId, $createdAt, $expiresAt);
             """;
         var linkId = link.Parameters.Add("$id", SqliteType.Text);
         var linkCreated = link.Parameters.Add("$createdAt", SqliteType.Integer);
+        var linkExpires = link.Parameters.Add("$expiresAt", SqliteType.Integer);
         link.Parameters.AddWithValue("$appId", AppId);
         link.Parameters.AddWithValue("$userId", UserId);
         link.Parameters.AddWithValue("$tenantId", TenantId);
@@ -160,6 +161,7 @@ internal sealed class FeedStore
             insert.ExecuteNonQuery();
             linkId.Value = ids[i];
             linkCreated.Value = createdAt[i];
+            linkExpires.Value = expiresAt.Value;
             link.ExecuteNonQuery();
         }
 

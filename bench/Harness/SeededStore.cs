@@ -94,15 +94,15 @@ internal static class SeededStore
                 """;
             _link = connection.CreateCommand();
             _link.CommandText = """
-                INSERT INTO "UserNotificationLinks" ("TenantId", "UserId", "NotificationId", "AppId", "CreatedAt")
-                VALUES ('default', $userId, $id, $appId, $createdAt);
+                INSERT INTO "UserNotificationLinks" ("TenantId", "UserId", "NotificationId", "AppId", "CreatedAt", "ExpiresAt")
+                VALUES ('default', $userId, $id, $appId, $createdAt, $expiresAt);
                 """;
             foreach (string name in new[] { "$id", "$expiresAt", "$raw", "$title", "$body", "$priority", "$dynamic", "$createdAt", "$appId" })
             {
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
 
-            foreach (string name in new[] { "$userId", "$id", "$appId", "$createdAt" })
+            foreach (string name in new[] { "$userId", "$id", "$appId", "$createdAt", "$expiresAt" })
             {
                 _link.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
@@ -136,7 +136,7 @@ internal static class SeededStore
                     i % 3, $$"""{"appNotificationId":"build-{{i}}"}""", createdAt, AppId);
                 if (i >= linkFrom)
                 {
-                    Run(_link, userId, ids[i], AppId, createdAt);
+                    Run(_link, userId, ids[i], AppId, createdAt, createdAt + lifetime);
                 }
             }
 

@@ -145,6 +145,35 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
     }
 
     [Fact]
+    public async Task Every_feed_of_a_notification_and_its_badge_follow_an_expiry_a_patch_moves()
+    {
+        var app = service.AppOnly("expiry-app-7");
+        var user = service.Delegated("expiry-u7", "expiry-app-7");
+        string extended = await app.CreateAsync("users/expiry-u7/notifications", ExpiringIn(TimeSpan.FromHours(1)));
+        string shortened = await app.CreateAsync("users/expiry-u7/notifications", ExpiringIn(TimeSpan.FromHours(3)));
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u8/notifications/$ref", Reference(extended))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u8/notifications/$ref", Reference(shortened))).StatusCode);
+
+        // One through the app's view, one through a recipient's feed: either way every feed takes the new expiry.
+        var now = service.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"notifications/{extended}", new JsonObject { ["expirationDateTime"] = Format(now.AddHours(3)) })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await user.PatchAsync($"me/notifications/{shortened}", new JsonObject { ["expirationDateTime"] = Format(now.AddHours(1)) })).StatusCode);
+        service.Clock.Advance(Step);
+
+        Assert.Equal([extended], await IdsAsync(user, "me/notifications"));
+        Assert.Equal([extended], await IdsAsync(app, "users/expiry-u8/notifications"));
+        Assert.Equal([extended], await IdsAsync(app, "users/expiry-u8/notifications?$filter=readState eq 'unread'"));
+        foreach (string feed in new[] { "users/expiry-u7", "users/expiry-u8" })
+        {
+            var badge = await app.GetAsync($"{feed}/notifications/$count?$filter=readState eq 'unread'");
+            Assert.Equal("1", await badge.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await user.PostAsync("me/notifications/microsoft.graph.markAllAsRead", new JsonObject())).StatusCode);
+        Assert.Equal("0", await (await user.GetAsync("me/notifications/$count?$filter=readState eq 'unread'")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_background_sweeper_runs_at_its_interval()
     {
         await using var host = service.WithWebHostBuilder(web => web.UseSetting("Storage:ExpirySweep:Interval", "00:01:00"));

@@ -19,7 +19,7 @@ internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, st
         }
     }
 
-    public IQueryable<Notification> Unordered => Live(AsItems(Links));
+    public IQueryable<Notification> Unordered => AsItems(Live(Links));
 
     public SortKey Tiebreaker { get; } = SortKey.Of<Notification>(nameof(Notification.Id), descending: false);
 
@@ -33,7 +33,7 @@ internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, st
             links = links.Where(l => l.CreatedAt < createdAt || (l.CreatedAt == createdAt && string.Compare(l.NotificationId, id) < 0));
         }
 
-        return Live(AsItems(links.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.NotificationId)));
+        return AsItems(Live(links).OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.NotificationId));
     }
 
     /// <summary>
@@ -63,8 +63,12 @@ internal sealed class FeedCollection(NotificationsDbContext db, AppScope app, st
 
     public object?[] DefaultPositionOf(Notification item) => [item.CreatedAt, item.Id];
 
-    private IQueryable<Notification> Live(IQueryable<Notification> notifications) =>
-        notifications.Where(n => n.ExpirationDateTime > now);
+    // On the link's copy of the expiry: a count or a filter on the recipient's state then reads the link's index alone.
+    private IQueryable<UserNotificationLink> Live(IQueryable<UserNotificationLink> links)
+    {
+        long live = now.UtcTicks;
+        return links.Where(l => l.ExpiresAt > live);
+    }
 }
 
 /// <summary>An app's live notifications in its tenant, linked or not (the <c>notifications</c> entity set), newest first.</summary>

@@ -31,7 +31,7 @@ public sealed partial class NotificationStore
         entry.Property(StorageColumns.AppId).CurrentValue = app.AppId;
         if (userId is not null)
         {
-            context.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks));
+            context.Links.Add(NewLink(app, userId, notification.Id, now.UtcTicks, notification.ExpirationDateTime!.Value));
             context.AppendChange(app, userId, notification.Id, notification.TargetHostName, FeedChangeType.Created, null, now);
         }
 
@@ -41,7 +41,7 @@ public sealed partial class NotificationStore
     /// <summary>The rows of a create for the writers' own inserts: the same rows <see cref="StageCreate"/> adds.</summary>
     private static GroupCommit.StagedCreate CreateRows(Notification notification, AppScope app, string? userId, DateTimeOffset now) =>
         new(notification, app,
-            userId is null ? null : NewLink(app, userId, notification.Id, now.UtcTicks),
+            userId is null ? null : NewLink(app, userId, notification.Id, now.UtcTicks, notification.ExpirationDateTime!.Value),
             userId is null ? null : ChangeLogAppends.NewEntry(app, userId, notification.Id, notification.TargetHostName, FeedChangeType.Created, null, now));
 
     /// <summary>

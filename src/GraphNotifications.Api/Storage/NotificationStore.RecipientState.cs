@@ -30,11 +30,11 @@ public sealed partial class NotificationStore
             {
                 // Along the feed's read-state index: the unread part of the feed, oldest first. Read, then locked,
                 // then read again under the locks (one read meanwhile by the recipient is left as it is).
-                DateTimeOffset read = clock.GetUtcNow();
+                long read = clock.GetUtcNow().UtcTicks;
                 var ids = await db.Links.AsNoTracking()
                     .Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId
                         && l.ReadState == NotificationReadState.Unread && l.CreatedAt <= cutoff
-                        && l.Notification!.ExpirationDateTime > read)
+                        && l.ExpiresAt > read)
                     .OrderBy(l => l.CreatedAt)
                     .Take(batchSize)
                     .Select(l => l.NotificationId)
@@ -48,9 +48,10 @@ public sealed partial class NotificationStore
                 await ChangeLogCommit.SaveAsync(db, ids, async ct =>
                 {
                     DateTimeOffset now = clock.GetUtcNow();
+                    long live = now.UtcTicks;
                     var batch = await db.Links
                         .Where(l => l.TenantId == tenantId && l.UserId == userId && l.AppId == appId && ids.Contains(l.NotificationId)
-                            && l.ReadState == NotificationReadState.Unread && l.Notification!.ExpirationDateTime > now)
+                            && l.ReadState == NotificationReadState.Unread && l.ExpiresAt > live)
                         .Select(l => new { Link = l, l.Notification!.TargetHostName })
                         .ToListAsync(ct);
                     foreach (var item in batch)

@@ -92,7 +92,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     public async Task<bool> LinkAsync(AppScope app, string userId, string notificationId, CancellationToken cancellationToken)
     {
         var found = await OwnedBy(app).Where(n => n.Id == notificationId)
-            .Select(n => new { n.CreatedAt, n.TargetHostName })
+            .Select(n => new { n.CreatedAt, n.TargetHostName, n.ExpirationDateTime })
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null)
         {
@@ -104,7 +104,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
             return true;
         }
 
-        db.Links.Add(NewLink(app, userId, notificationId, found.CreatedAt));
+        db.Links.Add(NewLink(app, userId, notificationId, found.CreatedAt, found.ExpirationDateTime!.Value));
         try
         {
             await SaveWithChangeAsync(notificationId,
@@ -184,6 +184,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
     {
         bool contentChanged = false;
         bool stateChanged = false;
+        bool expiryChanged = false;
         return ChangeAsync(scope, notificationId, preconditions, FeedChangeType.Updated, null, (notification, link, now, _) =>
         {
             var problems = new List<GraphErrorDetail>();
@@ -191,6 +192,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
             if (apply is not null)
             {
                 var created = notification.CreatedDateTime;
+                var expires = notification.ExpirationDateTime;
                 apply(notification);
                 if (notification.CreatedDateTime != created)
                 {
@@ -207,6 +209,7 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
 
                 // As at creation: kept in UTC, and null means Graph's maximum (from now).
                 notification.ExpirationDateTime = (notification.ExpirationDateTime ?? now + NotificationRules.MaximumLifetime).ToUniversalTime();
+                expiryChanged = notification.ExpirationDateTime != expires;
                 notification.DynamicProperties = DynamicPropertiesJson.AsStored(notification.DynamicProperties);
                 notification.Version++;
             }
@@ -238,8 +241,35 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
                 return Task.CompletedTask;
             }
 
-            return db.AppendToEveryFeedAsync(notification, FeedChangeType.Updated, null, now, ct);
+            return AppendContentChangeAsync(notification, expiryChanged, now, ct);
         });
+    }
+
+    /// <summary>
+    /// A content change, logged to every feed the notification is in; a new expiry is copied onto each of its links
+    /// in the same transaction (the feeds filter on the link's copy).
+    /// </summary>
+    private async Task AppendContentChangeAsync(Notification notification, bool expiryChanged, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (expiryChanged)
+        {
+            long expiresAt = notification.ExpirationDateTime!.Value.UtcTicks;
+            string id = notification.Id;
+            if (db.Database.IsRelational())
+            {
+                // One statement whatever the number of recipients; the links' state versions are the recipients' and stay.
+                await db.Links.Where(l => l.NotificationId == id).ExecuteUpdateAsync(set => set.SetProperty(l => l.ExpiresAt, expiresAt), cancellationToken);
+            }
+            else
+            {
+                foreach (var link in await db.Links.Where(l => l.NotificationId == id).ToListAsync(cancellationToken))
+                {
+                    link.ExpiresAt = expiresAt;
+                }
+            }
+        }
+
+        await db.AppendToEveryFeedAsync(notification, FeedChangeType.Updated, null, now, cancellationToken);
     }
 
     /// <summary>
@@ -398,8 +428,16 @@ public sealed partial class NotificationStore(NotificationsDbContext db, TimePro
             : query.Where(n => db.Links.Any(l => l.TenantId == tenantId && l.UserId == scope.UserId && l.NotificationId == n.Id));
     }
 
-    private static UserNotificationLink NewLink(AppScope app, string userId, string notificationId, long createdAt) =>
-        new() { TenantId = app.TenantId, UserId = userId, NotificationId = notificationId, AppId = app.AppId, CreatedAt = createdAt };
+    private static UserNotificationLink NewLink(AppScope app, string userId, string notificationId, long createdAt, DateTimeOffset expiresAt) =>
+        new()
+        {
+            TenantId = app.TenantId,
+            UserId = userId,
+            NotificationId = notificationId,
+            AppId = app.AppId,
+            CreatedAt = createdAt,
+            ExpiresAt = expiresAt.UtcTicks,
+        };
 
     private Task<bool> IsLinkedAsync(string tenantId, string userId, string notificationId, CancellationToken cancellationToken) =>
         db.Links.AnyAsync(l => l.TenantId == tenantId && l.UserId == userId && l.NotificationId == notificationId, cancellationToken);

@@ -21,6 +21,13 @@ public sealed class UserNotificationLink
     /// <summary>The notification's creation time (UTC ticks), copied here for the feed's newest-first order.</summary>
     public required long CreatedAt { get; init; }
 
+    /// <summary>
+    /// The notification's expiry (UTC ticks), copied here so that what a feed counts and filters on its state (the
+    /// unread badge) is read from the link's index alone, without visiting each notification. Kept equal to the
+    /// notification's expiry by every write that sets it.
+    /// </summary>
+    public required long ExpiresAt { get; set; }
+
     /// <summary>The recipient's read state (this service's own <c>readState</c>); a new link starts unread.</summary>
     public NotificationReadState ReadState { get; set; }
 

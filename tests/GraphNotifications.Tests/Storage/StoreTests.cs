@@ -179,9 +179,12 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
         string live = await app.CreateAsync("users/store-grace/notifications");
         string expired = await app.CreateAsync("users/store-grace/notifications");
 
-        // Time passes for one of them: its stored expiry moves just behind now, and nothing else changes.
+        // Time passes for one of them: its stored expiry (and its link's copy of it) moves just behind now, and nothing else changes.
+        var past = DateTimeOffset.UtcNow.AddSeconds(-1);
         await InStoreAsync(db => db.Notifications.Where(n => n.Id == expired)
-            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ExpirationDateTime, DateTimeOffset.UtcNow.AddSeconds(-1))));
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ExpirationDateTime, past)));
+        await InStoreAsync(db => db.Links.Where(l => l.NotificationId == expired)
+            .ExecuteUpdateAsync(set => set.SetProperty(l => l.ExpiresAt, past.UtcTicks)));
 
         Assert.Equal([live], await IdsAsync(app, "users/store-grace/notifications"));
         Assert.Equal([Url(live)], await RefsAsync(app, "users/store-grace"));

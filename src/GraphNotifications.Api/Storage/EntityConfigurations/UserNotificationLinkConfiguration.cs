@@ -21,12 +21,13 @@ internal sealed class UserNotificationLinkConfiguration : IEntityTypeConfigurati
         builder.HasIndex(l => l.NotificationId);
         // The recipient's state. The badge (unread items of a feed) and a $filter on readState or userActionState
         // are one index range each, whatever the size of the rest of the feed; the snooze sweeper finds what is due
-        // along the last one, across tenants.
+        // along the last one, across tenants. The read-state index ends with the link's copy of the expiry, so that
+        // the badge counts live unread items from the index alone (a feed leaves out what has expired).
         builder.Property(l => l.ReadState);
         builder.Property(l => l.UserActionState);
         builder.Property(l => l.SnoozedUntil).HasConversion(NotificationConfiguration.UtcTicks);
         builder.Property(l => l.StateVersion).IsConcurrencyToken();
-        builder.HasIndex(l => new { l.TenantId, l.UserId, l.AppId, l.ReadState, l.CreatedAt, l.NotificationId }).HasDatabaseName("IX_UserNotificationLinks_ReadState");
+        builder.HasIndex(l => new { l.TenantId, l.UserId, l.AppId, l.ReadState, l.CreatedAt, l.NotificationId, l.ExpiresAt }).HasDatabaseName("IX_UserNotificationLinks_ReadState");
         builder.HasIndex(l => new { l.TenantId, l.UserId, l.AppId, l.UserActionState, l.CreatedAt, l.NotificationId }).HasDatabaseName("IX_UserNotificationLinks_UserActionState");
         builder.HasIndex(l => l.SnoozedUntil).HasDatabaseName("IX_UserNotificationLinks_SnoozedUntil");
         builder.HasOne(l => l.Notification).WithMany().HasForeignKey(l => l.NotificationId).OnDelete(DeleteBehavior.Cascade);

@@ -12,7 +12,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
     public partial class PostgresNotificationsDbContextModel
     {
         private PostgresNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3041113e-7573-48d2-936c-e0c42c0facc4"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("da2e13a0-8e89-46fd-9586-c1a6fecd27d6"), entityTypeCount: 9)
         {
         }
 

@@ -22,7 +22,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 "GraphNotifications.Api.Storage.UserNotificationLink",
                 typeof(UserNotificationLink),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 10,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 5,
@@ -70,6 +70,14 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(UserNotificationLink).GetField("<CreatedAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             createdAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var expiresAt = runtimeEntityType.AddProperty(
+                "ExpiresAt",
+                typeof(long),
+                propertyInfo: typeof(UserNotificationLink).GetProperty("ExpiresAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(UserNotificationLink).GetField("<ExpiresAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0L);
+            expiresAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var readState = runtimeEntityType.AddProperty(
                 "ReadState",
@@ -123,12 +131,12 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
             index1.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_Feed");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { tenantId, userId, appId, readState, createdAt, notificationId });
-            index2.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_ReadState");
+                new[] { tenantId, userId, appId, userActionState, createdAt, notificationId });
+            index2.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_UserActionState");
 
             var index3 = runtimeEntityType.AddIndex(
-                new[] { tenantId, userId, appId, userActionState, createdAt, notificationId });
-            index3.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_UserActionState");
+                new[] { tenantId, userId, appId, readState, createdAt, notificationId, expiresAt });
+            index3.AddAnnotation("Relational:Name", "IX_UserNotificationLinks_ReadState");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
     public partial class SqliteNotificationsDbContextModel
     {
         private SqliteNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("be7d08d8-8649-4554-8d5c-81bd23830ba9"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("00d2b364-14c4-473d-8b73-b9db4b34a8cd"), entityTypeCount: 9)
         {
         }
 

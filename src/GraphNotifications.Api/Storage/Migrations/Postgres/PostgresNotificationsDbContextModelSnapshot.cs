@@ -335,6 +335,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("ReadState")
                         .HasColumnType("integer");
 
@@ -358,11 +361,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.HasIndex("TenantId", "UserId", "AppId", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_Feed");
 
-                    b.HasIndex("TenantId", "UserId", "AppId", "ReadState", "CreatedAt", "NotificationId")
-                        .HasDatabaseName("IX_UserNotificationLinks_ReadState");
-
                     b.HasIndex("TenantId", "UserId", "AppId", "UserActionState", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_UserActionState");
+
+                    b.HasIndex("TenantId", "UserId", "AppId", "ReadState", "CreatedAt", "NotificationId", "ExpiresAt")
+                        .HasDatabaseName("IX_UserNotificationLinks_ReadState");
 
                     b.ToTable("UserNotificationLinks", (string)null);
                 });

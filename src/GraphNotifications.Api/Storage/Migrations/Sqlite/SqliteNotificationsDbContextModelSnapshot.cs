@@ -317,6 +317,9 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ReadState")
                         .HasColumnType("INTEGER");
 
@@ -340,11 +343,11 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.HasIndex("TenantId", "UserId", "AppId", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_Feed");
 
-                    b.HasIndex("TenantId", "UserId", "AppId", "ReadState", "CreatedAt", "NotificationId")
-                        .HasDatabaseName("IX_UserNotificationLinks_ReadState");
-
                     b.HasIndex("TenantId", "UserId", "AppId", "UserActionState", "CreatedAt", "NotificationId")
                         .HasDatabaseName("IX_UserNotificationLinks_UserActionState");
+
+                    b.HasIndex("TenantId", "UserId", "AppId", "ReadState", "CreatedAt", "NotificationId", "ExpiresAt")
+                        .HasDatabaseName("IX_UserNotificationLinks_ReadState");
 
                     b.ToTable("UserNotificationLinks", (string)null);
                 });
