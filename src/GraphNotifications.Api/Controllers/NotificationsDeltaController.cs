@@ -17,7 +17,7 @@ namespace GraphNotifications.Api.Controllers;
 /// forms <c>delta()</c> and <c>microsoft.graph.delta()</c>. Whoever may list a feed may sync it, page by page or as a
 /// live stream (<c>Accept: text/event-stream</c>, see <see cref="FeedStream"/>).
 /// </summary>
-public sealed class NotificationsDeltaController(DeltaQuery delta, IServiceProvider services) : GraphController
+public sealed class NotificationsDeltaController(IServiceProvider services) : GraphController
 {
     [ODataRoute("GET", "me/notifications/microsoft.graph.delta()")]
     [ODataRoute("GET", "users/{userId}/notifications/microsoft.graph.delta()")]
@@ -47,6 +47,8 @@ public sealed class NotificationsDeltaController(DeltaQuery delta, IServiceProvi
                 : await services.GetRequiredService<FeedStream>().RunAsync(ControllerContext, App, owner, options);
         }
 
+        // Resolved here, not by the constructor: a stream must not hold the store context a page reads with.
+        var delta = services.GetRequiredService<DeltaQuery>();
         var (page, error) = await delta.ReadAsync(Request, options, App, owner, cancellationToken);
         return error is null ? await DeltaResponse.WriteAsync(ControllerContext, page!) : Error(error);
     }

@@ -27,12 +27,16 @@ namespace GraphNotifications.Api.Streams;
 /// link). It ends with an event named <c>reconnect</c> (data <c>{"reason": …}</c>: <c>tokenExpired</c>, <c>serviceStopping</c>,
 /// <c>fellBehind</c>) when the client should come back with its last event id, and with an event named <c>error</c> (a
 /// Graph error; <c>syncStateNotFound</c>) when it cannot resume and must sync again without a token.
+/// <para>
+/// One instance serves every stream (a singleton): an open stream holds its response, its position and its buffer
+/// (<see cref="OpenStream"/>), nothing more. Each read of the store (a page of the initial sync, the catch-up from the
+/// change log, an item the dispatcher did not load) borrows a store context in a scope of its own and gives it back,
+/// so thousands of open streams hold no context; the heartbeat is the instance's one timer (<see cref="StreamHeartbeat"/>).
+/// </para>
 /// </remarks>
 public sealed partial class FeedStream(
-    DeltaQuery delta,
+    IServiceScopeFactory scopes,
     DeltaTokens tokens,
-    ChangeLogReader log,
-    NotificationStore store,
     StreamHub hub,
     IOptions<StreamOptions> options,
     TimeProvider clock,
@@ -42,13 +46,18 @@ public sealed partial class FeedStream(
     public const string LastEventIdHeader = "Last-Event-ID";
 
     // What a run reads and writes with (a nested type does not see the primary constructor's parameters).
-    private readonly DeltaQuery _delta = delta;
+    private readonly IServiceScopeFactory _scopes = scopes;
     private readonly DeltaTokens _tokens = tokens;
-    private readonly ChangeLogReader _log = log;
-    private readonly NotificationStore _store = store;
     private readonly TimeProvider _clock = clock;
-    private readonly TimeSpan _heartbeat = options.Value.HeartbeatInterval;
     private const int LiveBatch = 100;
+
+    /// <summary>One read of the store, on a context of its own scope, given back when the read is done.</summary>
+    private async Task<T> ReadAsync<TService, T>(Func<TService, Task<T>> read)
+        where TService : notnull
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<TService>());
+    }
 
     /// <summary>Runs the stream until the client leaves, its token expires, the service stops or it falls behind.</summary>
     internal async Task<IActionResult> RunAsync(ActionContext context, AppScope app, string owner, DeltaOptions deltaOptions)
@@ -181,24 +190,26 @@ public sealed partial class FeedStream(
             string? token = string.IsNullOrEmpty(lastEventId) ? deltaOptions.DeltaToken ?? deltaOptions.SkipToken : lastEventId;
             if (token is null)
             {
-                return (await owner._delta.StartAsync(app, userId, deltaOptions.Select, cancellationToken), null);
+                return (await owner.ReadAsync<DeltaQuery, DeltaState>(delta => delta.StartAsync(app, userId, deltaOptions.Select, cancellationToken)), null);
             }
 
             if (token.Equals(DeltaOptions.Latest, StringComparison.OrdinalIgnoreCase))
             {
-                return (await owner._delta.StartAsync(app, userId, select: null, cancellationToken), null);
+                return (await owner.ReadAsync<DeltaQuery, DeltaState>(delta => delta.StartAsync(app, userId, select: null, cancellationToken)), null);
             }
 
             // Event ids are delta tokens; a $skiptoken of a paged delta call resumes its initial sync.
             bool isSkipToken = string.IsNullOrEmpty(lastEventId) && deltaOptions.DeltaToken is null;
-            return owner._delta.Resume(token, isDeltaToken: !isSkipToken, app, userId);
+            return await owner.ReadAsync<DeltaQuery, (DeltaState?, GraphError?)>(
+                delta => Task.FromResult(delta.Resume(token, isDeltaToken: !isSkipToken, app, userId)));
         }
 
         private async Task InitialSyncAsync(CancellationToken cancellationToken)
         {
             while (true)
             {
-                var (items, done) = await owner._delta.FeedItemsAsync(_state, pageSize, cancellationToken);
+                var (items, done) = await owner.ReadAsync<DeltaQuery, (List<(Notification Item, DeltaState After)>, bool)>(
+                    delta => delta.FeedItemsAsync(_state, pageSize, cancellationToken));
                 var page = items.Select(i => (DeltaItem.Present(i.Item), (string?)owner._tokens.ProtectDelta(i.After))).ToList();
                 await SendAsync(page, cancellationToken);
                 if (items.Count > 0)
@@ -224,7 +235,8 @@ public sealed partial class FeedStream(
         {
             while (true)
             {
-                var entries = await owner._log.FeedChangesAsync(app, userId, _state.Position, pageSize, cancellationToken);
+                var entries = await owner.ReadAsync<ChangeLogReader, List<ChangeLogEntry>>(
+                    log => log.FeedChangesAsync(app, userId, _state.Position, pageSize, cancellationToken));
                 await SendChangesAsync([.. entries.Select(e => new StreamChange(e, Loaded: false, null))], cancellationToken);
                 if (entries.Count < pageSize)
                 {
@@ -235,36 +247,37 @@ public sealed partial class FeedStream(
 
         private async Task LiveAsync(CancellationToken cancellationToken)
         {
-            var heartbeat = owner._heartbeat;
-            var reader = stream.Changes;
-            Task<bool>? waiting = null;
             var batch = new List<StreamChange>(LiveBatch);
             while (true)
             {
-                while (batch.Count < LiveBatch && reader.TryRead(out var change))
+                bool beat = false;
+                while (batch.Count < LiveBatch && stream.TryRead(out var change, out bool isBeat))
                 {
-                    batch.Add(change);
+                    if (isBeat)
+                    {
+                        beat = true;
+                    }
+                    else
+                    {
+                        batch.Add(change!);
+                    }
                 }
 
                 if (batch.Count > 0)
                 {
+                    // Events went out: the stream was not idle, a beat that fell due meanwhile is not needed.
                     await SendChangesAsync(batch, cancellationToken);
                     batch.Clear();
                     continue;
                 }
 
-                waiting ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-                var beat = Task.Delay(heartbeat, cancellationToken);
-                if (await Task.WhenAny(waiting, beat) == beat)
+                if (beat)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
                     await new ServerSentEvents().Comment("heartbeat").SendAsync(_response, cancellationToken);
                     continue;
                 }
 
-                bool more = await waiting;
-                waiting = null;
-                if (!more)
+                if (!await stream.Changes.WaitToReadAsync(cancellationToken))
                 {
                     // Completed: it fell behind, and everything it was handed has been sent.
                     return;
@@ -284,7 +297,8 @@ public sealed partial class FeedStream(
             var toRead = fresh.Where(c => !c.Loaded).Select(c => c.Entry.NotificationId).Distinct().ToList();
             var read = toRead.Count == 0
                 ? []
-                : await owner._store.Feed(app, userId).Where(n => toRead.Contains(n.Id)).ToDictionaryAsync(n => n.Id, StringComparer.Ordinal, cancellationToken);
+                : await owner.ReadAsync<NotificationStore, Dictionary<string, Notification>>(store =>
+                    store.Feed(app, userId).Where(n => toRead.Contains(n.Id)).ToDictionaryAsync(n => n.Id, StringComparer.Ordinal, cancellationToken));
 
             long now = owner._clock.GetUtcNow().UtcTicks;
             var events = new List<(DeltaItem Item, string? Id)>();

@@ -165,6 +165,21 @@ public sealed class StreamHub(IOptions<StreamOptions> options)
         }
     }
 
+    /// <summary>A heartbeat fell due: every open stream gets a beat to write (see <see cref="OpenStream.Beat"/>).</summary>
+    internal void Beat()
+    {
+        lock (_lock)
+        {
+            foreach (var streams in _byFeed.Values)
+            {
+                foreach (var stream in streams)
+                {
+                    stream.Beat();
+                }
+            }
+        }
+    }
+
     /// <summary>With no stream open, the dispatcher stops reading; the next stream to open starts it again.</summary>
     internal bool TryIdle()
     {

@@ -5,8 +5,8 @@ namespace GraphNotifications.Api.Streams;
 public static class StreamsExtensions
 {
     /// <summary>
-    /// The live stream of a feed: its settings (checked at start-up), the open streams and their dispatcher, woken by
-    /// this instance's commits.
+    /// The live stream of a feed: its settings (checked at start-up), the open streams, their dispatcher (woken by
+    /// this instance's commits) and their heartbeat.
     /// </summary>
     public static IServiceCollection AddGraphStreams(this IServiceCollection services)
     {
@@ -18,7 +18,8 @@ public static class StreamsExtensions
             return hub;
         });
         services.AddHostedService<StreamDispatcher>();
-        services.AddScoped<FeedStream>();
+        services.AddHostedService<StreamHeartbeat>();
+        services.AddSingleton<FeedStream>();
         return services;
     }
 }
