@@ -55,6 +55,7 @@ public sealed class RequestsHttpTests(ServiceFactory service) : IClassFixture<Se
             "204 POST {{root}}/notifications('{{notificationId}}')/microsoft.graph.addRecipients",
             "204 POST {{root}}/notifications('{{notificationId}}')/microsoft.graph.removeRecipients",
             "200 GET {{root}}/me/notifications/delta?$select=id,groupName,payload",
+            "200 GET {{root}}/me/notifications/delta?$deltatoken=latest",
             "200 PATCH {{root}}/me/notifications/{{notificationId}}",
             "204 PATCH {{root}}/me/notifications/{{notificationId}}",
             "204 PATCH {{root}}/me/notifications/{{notificationId}}",
