@@ -32,7 +32,7 @@ public sealed partial class NotificationStore
     {
         // In key order: each feed index takes its new entries in order, and the statement reads no id twice.
         string[] users = [.. userIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        var found = await Live(app, notificationId).Select(n => new { n.CreatedAt, n.TargetHostName }).FirstOrDefaultAsync(cancellationToken);
+        var found = await Live(app, notificationId).Select(n => new { n.CreatedAt, n.TargetHostName, n.ExpirationDateTime }).FirstOrDefaultAsync(cancellationToken);
         if (found is null)
         {
             return null;
@@ -46,7 +46,7 @@ public sealed partial class NotificationStore
         int? changed = null;
         // Rows written by statements of its own, which the save interceptor that counts links does not see.
         bool untracked = GroupsWrites || (db.Database.IsRelational() && db.Database.CurrentTransaction is null);
-        var template = (Link: NewLink(app, string.Empty, notificationId, found.CreatedAt), Host: found.TargetHostName);
+        var template = (Link: NewLink(app, string.Empty, notificationId, found.CreatedAt, found.ExpirationDateTime!.Value), Host: found.TargetHostName);
         try
         {
             if (GroupsWrites)
@@ -79,7 +79,7 @@ public sealed partial class NotificationStore
                     var entry = Entry(app, notificationId, template.Host, add);
                     changed = untracked
                         ? await (add ? RecipientLinks.For(db, users).AddAsync(template.Link, entry, ct) : RecipientLinks.For(db, users).RemoveAsync(app, notificationId, entry, ct))
-                        : await TrackAsync(app, notificationId, users, template.Link.CreatedAt, template.Host, add, ct);
+                        : await TrackAsync(app, notificationId, users, template.Link, template.Host, add, ct);
                 }, cancellationToken);
             }
         }
@@ -108,7 +108,7 @@ public sealed partial class NotificationStore
     /// transaction of the caller's (a <c>$batch</c> atomicity group, whose body bounds it), where the order check
     /// reads the entries it tracks.
     /// </summary>
-    private async Task<int> TrackAsync(AppScope app, string notificationId, string[] users, long createdAt, string? targetHostName, bool add,
+    private async Task<int> TrackAsync(AppScope app, string notificationId, string[] users, UserNotificationLink template, string? targetHostName, bool add,
         CancellationToken cancellationToken)
     {
         var linked = await db.Links
@@ -121,7 +121,7 @@ public sealed partial class NotificationStore
             var fresh = users.Where(u => !have.Contains(u)).ToList();
             foreach (string user in fresh)
             {
-                db.Links.Add(NewLink(app, user, notificationId, createdAt));
+                db.Links.Add(NewLink(app, user, notificationId, template.CreatedAt, new DateTimeOffset(template.ExpiresAt, TimeSpan.Zero)));
                 db.AppendChange(app, user, notificationId, targetHostName, FeedChangeType.Created, null, now);
             }
 
