@@ -18,6 +18,8 @@ internal static class ClrTypeBinding
         [$"{CsdlContract.Namespace}.notification"] = typeof(Notification),
         [$"{CsdlContract.Namespace}.user"] = typeof(User),
         [$"{CsdlContract.Namespace}.subscription"] = typeof(Subscription),
+        [$"{CsdlContract.Namespace}.pushEndpoint"] = typeof(PushEndpoint),
+        [$"{CsdlContract.Namespace}.pushEndpointKeys"] = typeof(PushEndpointKeys),
         [$"{CsdlContract.Namespace}.payloadTypes"] = typeof(PayloadTypes),
         [$"{CsdlContract.Namespace}.visualProperties"] = typeof(VisualProperties),
         [$"{CsdlContract.Namespace}.targetPolicyEndpoints"] = typeof(TargetPolicyEndpoints),

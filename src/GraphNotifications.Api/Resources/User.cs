@@ -7,4 +7,7 @@ namespace GraphNotifications.Api.Resources;
 public sealed class User : Entity
 {
     public IList<Notification> Notifications { get; set; } = [];
+
+    /// <summary>This service's own: where the user's notifications are pushed (read at <c>/me/pushEndpoints</c>, never expanded).</summary>
+    public IList<PushEndpoint> PushEndpoints { get; set; } = [];
 }

@@ -32,6 +32,16 @@ public abstract class NotificationsDbContext : DbContext, IDataProtectionKeyCont
     /// <summary>Every change to a feed, appended with it (<see cref="ChangeLogEntry"/>).</summary>
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
 
+    /// <summary>Users' push endpoints (this service's own <c>pushEndpoint</c>).</summary>
+    public DbSet<PushEndpoint> PushEndpoints => Set<PushEndpoint>();
+
+    /// <summary>The outbox of Web Push delivery: pushes not yet accepted by a push service.</summary>
+    public DbSet<Push.PendingPush> PendingPushes => Set<Push.PendingPush>();
+
+    public DbSet<Push.PushOutboxPosition> PushOutboxPosition => Set<Push.PushOutboxPosition>();
+
+    public DbSet<Push.VapidKeyRecord> VapidKeys => Set<Push.VapidKeyRecord>();
+
     /// <summary>Data Protection's key ring (delta tokens), in the store so that every instance reads the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

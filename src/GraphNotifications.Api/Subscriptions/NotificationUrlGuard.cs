@@ -20,7 +20,12 @@ public sealed class NotificationUrlGuard(IOptions<SubscriptionOptions> options, 
     public bool AllowPrivateAddresses => options.Value.AllowPrivateNotificationUrls;
 
     /// <summary>Why the URL is refused (a sentence naming <paramref name="property"/>), or null when the service may call it.</summary>
-    public async Task<string?> WhyRefusedAsync(string property, string url, CancellationToken cancellationToken)
+    public Task<string?> WhyRefusedAsync(string property, string url, CancellationToken cancellationToken) =>
+        WhyRefusedAsync(property, url, RequireHttps, AllowPrivateAddresses, cancellationToken);
+
+    /// <summary>The rules themselves, for every URL the service calls on a client's word (webhooks, push endpoints).</summary>
+    public static async Task<string?> WhyRefusedAsync(string property, string url, bool requireHttps, bool allowPrivateAddresses,
+        CancellationToken cancellationToken)
     {
         if (url.Length > MaxLength)
         {
@@ -32,7 +37,7 @@ public sealed class NotificationUrlGuard(IOptions<SubscriptionOptions> options, 
             return $"'{property}' must be an absolute https URL.";
         }
 
-        if (RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
+        if (requireHttps && uri.Scheme != Uri.UriSchemeHttps)
         {
             return $"'{property}' must use https.";
         }
@@ -47,7 +52,7 @@ public sealed class NotificationUrlGuard(IOptions<SubscriptionOptions> options, 
             return $"'{property}' must not have a fragment.";
         }
 
-        if (AllowPrivateAddresses)
+        if (allowPrivateAddresses)
         {
             return null;
         }
@@ -75,7 +80,7 @@ public sealed class NotificationUrlGuard(IOptions<SubscriptionOptions> options, 
         {
             if (AddressRules.WhyRefused(address) is { } reason)
             {
-                return $"The host of '{property}' ({uri.Host}) resolves to {address}, {reason}; notification URLs must reach a public address.";
+                return $"The host of '{property}' ({uri.Host}) resolves to {address}, {reason}; the service calls public addresses only.";
             }
         }
 

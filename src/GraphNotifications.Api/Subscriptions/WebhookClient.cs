@@ -18,12 +18,13 @@ public static class WebhookClient
     public static IServiceCollection AddWebhookClient(this IServiceCollection services)
     {
         services.AddHttpClient(Name)
-            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<SubscriptionOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(sp => CreateHandler(sp.GetRequiredService<IOptions<SubscriptionOptions>>().Value.AllowPrivateNotificationUrls))
             .ConfigureHttpClient(client => client.DefaultRequestHeaders.UserAgent.ParseAdd("GraphNotifications-Webhooks/1.0"));
         return services;
     }
 
-    private static SocketsHttpHandler CreateHandler(SubscriptionOptions options)
+    /// <summary>The handler of every client that calls a URL a caller gave (webhooks, push services): no redirects, no cookies, public addresses only unless allowed.</summary>
+    internal static SocketsHttpHandler CreateHandler(bool allowPrivateAddresses)
     {
         var handler = new SocketsHttpHandler
         {
@@ -32,7 +33,7 @@ public static class WebhookClient
             UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
-        if (!options.AllowPrivateNotificationUrls)
+        if (!allowPrivateAddresses)
         {
             handler.ConnectCallback = ConnectToPublicAddressAsync;
         }

@@ -16,6 +16,9 @@ public abstract class ServiceFactoryBase : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         // The tests' webhook receivers listen on loopback; SubscriptionUrlTests turns this off again.
         builder.UseSetting("Subscriptions:AllowPrivateNotificationUrls", "true");
+        // The tests' push services listen on loopback too, over plain http.
+        builder.UseSetting("Push:AllowPrivateEndpoints", "true");
+        builder.UseSetting("Push:RequireHttps", "false");
         ConfigureStore(builder);
         foreach (var (key, value) in BearerSettings())
         {

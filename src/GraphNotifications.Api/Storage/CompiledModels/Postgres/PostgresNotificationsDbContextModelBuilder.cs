@@ -12,7 +12,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
     public partial class PostgresNotificationsDbContextModel
     {
         private PostgresNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("da2e13a0-8e89-46fd-9586-c1a6fecd27d6"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("efa1f8a0-47f2-4f40-938f-0cbe1ff6b8dd"), entityTypeCount: 14)
         {
         }
 
@@ -20,26 +20,38 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Postgres
         {
             var notification = NotificationEntityType.Create(this);
             var payloadTypes = PayloadTypesEntityType.Create(this);
+            var pushEndpoint = PushEndpointEntityType.Create(this);
+            var pushEndpointKeys = PushEndpointKeysEntityType.Create(this);
             var subscription = SubscriptionEntityType.Create(this);
             var targetPolicyEndpoints = TargetPolicyEndpointsEntityType.Create(this);
             var visualProperties = VisualPropertiesEntityType.Create(this);
             var changeLogEntry = ChangeLogEntryEntityType.Create(this);
             var idempotencyRecord = IdempotencyRecordEntityType.Create(this);
+            var pendingPush = PendingPushEntityType.Create(this);
+            var pushOutboxPosition = PushOutboxPositionEntityType.Create(this);
+            var vapidKeyRecord = VapidKeyRecordEntityType.Create(this);
             var userNotificationLink = UserNotificationLinkEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             PayloadTypesEntityType.CreateForeignKey1(payloadTypes, notification);
+            PushEndpointKeysEntityType.CreateForeignKey1(pushEndpointKeys, pushEndpoint);
             TargetPolicyEndpointsEntityType.CreateForeignKey1(targetPolicyEndpoints, notification);
             VisualPropertiesEntityType.CreateForeignKey1(visualProperties, payloadTypes);
+            PendingPushEntityType.CreateForeignKey1(pendingPush, pushEndpoint);
             UserNotificationLinkEntityType.CreateForeignKey1(userNotificationLink, notification);
 
             NotificationEntityType.CreateAnnotations(notification);
             PayloadTypesEntityType.CreateAnnotations(payloadTypes);
+            PushEndpointEntityType.CreateAnnotations(pushEndpoint);
+            PushEndpointKeysEntityType.CreateAnnotations(pushEndpointKeys);
             SubscriptionEntityType.CreateAnnotations(subscription);
             TargetPolicyEndpointsEntityType.CreateAnnotations(targetPolicyEndpoints);
             VisualPropertiesEntityType.CreateAnnotations(visualProperties);
             ChangeLogEntryEntityType.CreateAnnotations(changeLogEntry);
             IdempotencyRecordEntityType.CreateAnnotations(idempotencyRecord);
+            PendingPushEntityType.CreateAnnotations(pendingPush);
+            PushOutboxPositionEntityType.CreateAnnotations(pushOutboxPosition);
+            VapidKeyRecordEntityType.CreateAnnotations(vapidKeyRecord);
             UserNotificationLinkEntityType.CreateAnnotations(userNotificationLink);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
 

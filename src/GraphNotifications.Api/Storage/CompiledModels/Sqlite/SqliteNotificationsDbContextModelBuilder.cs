@@ -11,7 +11,7 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
     public partial class SqliteNotificationsDbContextModel
     {
         private SqliteNotificationsDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("00d2b364-14c4-473d-8b73-b9db4b34a8cd"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("16870bef-1bfd-4537-b504-6a2cbd2e6a0a"), entityTypeCount: 14)
         {
         }
 
@@ -19,26 +19,38 @@ namespace GraphNotifications.Api.Storage.CompiledModels.Sqlite
         {
             var notification = NotificationEntityType.Create(this);
             var payloadTypes = PayloadTypesEntityType.Create(this);
+            var pushEndpoint = PushEndpointEntityType.Create(this);
+            var pushEndpointKeys = PushEndpointKeysEntityType.Create(this);
             var subscription = SubscriptionEntityType.Create(this);
             var targetPolicyEndpoints = TargetPolicyEndpointsEntityType.Create(this);
             var visualProperties = VisualPropertiesEntityType.Create(this);
             var changeLogEntry = ChangeLogEntryEntityType.Create(this);
             var idempotencyRecord = IdempotencyRecordEntityType.Create(this);
+            var pendingPush = PendingPushEntityType.Create(this);
+            var pushOutboxPosition = PushOutboxPositionEntityType.Create(this);
+            var vapidKeyRecord = VapidKeyRecordEntityType.Create(this);
             var userNotificationLink = UserNotificationLinkEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
 
             PayloadTypesEntityType.CreateForeignKey1(payloadTypes, notification);
+            PushEndpointKeysEntityType.CreateForeignKey1(pushEndpointKeys, pushEndpoint);
             TargetPolicyEndpointsEntityType.CreateForeignKey1(targetPolicyEndpoints, notification);
             VisualPropertiesEntityType.CreateForeignKey1(visualProperties, payloadTypes);
+            PendingPushEntityType.CreateForeignKey1(pendingPush, pushEndpoint);
             UserNotificationLinkEntityType.CreateForeignKey1(userNotificationLink, notification);
 
             NotificationEntityType.CreateAnnotations(notification);
             PayloadTypesEntityType.CreateAnnotations(payloadTypes);
+            PushEndpointEntityType.CreateAnnotations(pushEndpoint);
+            PushEndpointKeysEntityType.CreateAnnotations(pushEndpointKeys);
             SubscriptionEntityType.CreateAnnotations(subscription);
             TargetPolicyEndpointsEntityType.CreateAnnotations(targetPolicyEndpoints);
             VisualPropertiesEntityType.CreateAnnotations(visualProperties);
             ChangeLogEntryEntityType.CreateAnnotations(changeLogEntry);
             IdempotencyRecordEntityType.CreateAnnotations(idempotencyRecord);
+            PendingPushEntityType.CreateAnnotations(pendingPush);
+            PushOutboxPositionEntityType.CreateAnnotations(pushOutboxPosition);
+            VapidKeyRecordEntityType.CreateAnnotations(vapidKeyRecord);
             UserNotificationLinkEntityType.CreateAnnotations(userNotificationLink);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
 

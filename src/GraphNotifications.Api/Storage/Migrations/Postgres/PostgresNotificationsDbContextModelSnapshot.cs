@@ -78,6 +78,62 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.ToTable("Notifications", (string)null);
                 });
 
+            modelBuilder.Entity("GraphNotifications.Api.Resources.PushEndpoint", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("CreatedDateTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("CreatedAt");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<long?>("ExpirationDateTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ExpiresAt");
+
+                    b.Property<long?>("LastDeliveryDateTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("LastDeliveryAt");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("PlatformType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpirationDateTime");
+
+                    b.HasIndex("TenantId", "AppId", "UserId", "Id");
+
+                    b.ToTable("PushEndpoints", (string)null);
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Resources.Subscription", b =>
                 {
                     b.Property<string>("Id")
@@ -313,6 +369,94 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                     b.ToTable("IdempotencyKeys", (string)null);
                 });
 
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.PendingPush", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ClaimExpiresAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("EndpointId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<long>("EnqueuedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("EndpointId", "Sequence");
+
+                    b.ToTable("PendingPushes", (string)null);
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.PushOutboxPosition", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("TransactionId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PushOutboxPosition", (string)null);
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.VapidKeyRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("VapidKeys", (string)null);
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>
                 {
                     b.Property<string>("TenantId")
@@ -453,6 +597,46 @@ namespace GraphNotifications.Api.Storage.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("TargetPolicy");
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Resources.PushEndpoint", b =>
+                {
+                    b.OwnsOne("GraphNotifications.Api.Resources.PushEndpointKeys", "Keys", b1 =>
+                        {
+                            b1.Property<string>("PushEndpointId")
+                                .HasColumnType("character varying(36)");
+
+                            b1.Property<string>("Auth")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("Auth");
+
+                            b1.Property<string>("P256dh")
+                                .IsRequired()
+                                .HasMaxLength(128)
+                                .HasColumnType("character varying(128)")
+                                .HasColumnName("P256dh");
+
+                            b1.HasKey("PushEndpointId");
+
+                            b1.ToTable("PushEndpoints");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PushEndpointId");
+                        });
+
+                    b.Navigation("Keys")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.PendingPush", b =>
+                {
+                    b.HasOne("GraphNotifications.Api.Resources.PushEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>

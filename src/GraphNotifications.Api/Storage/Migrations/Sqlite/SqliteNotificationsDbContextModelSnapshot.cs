@@ -73,6 +73,62 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.ToTable("Notifications", (string)null);
                 });
 
+            modelBuilder.Entity("GraphNotifications.Api.Resources.PushEndpoint", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("CreatedAt");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpirationDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ExpiresAt");
+
+                    b.Property<long?>("LastDeliveryDateTime")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("LastDeliveryAt");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlatformType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpirationDateTime");
+
+                    b.HasIndex("TenantId", "AppId", "UserId", "Id");
+
+                    b.ToTable("PushEndpoints", (string)null);
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Resources.Subscription", b =>
                 {
                     b.Property<string>("Id")
@@ -295,6 +351,92 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                     b.ToTable("IdempotencyKeys", (string)null);
                 });
 
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.PendingPush", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ClaimExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndpointId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EnqueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("NextAttemptAt");
+
+                    b.HasIndex("EndpointId", "Sequence");
+
+                    b.ToTable("PendingPushes", (string)null);
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.PushOutboxPosition", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TransactionId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PushOutboxPosition", (string)null);
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.VapidKeyRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("VapidKeys", (string)null);
+                });
+
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>
                 {
                     b.Property<string>("TenantId")
@@ -433,6 +575,46 @@ namespace GraphNotifications.Api.Storage.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("TargetPolicy");
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Resources.PushEndpoint", b =>
+                {
+                    b.OwnsOne("GraphNotifications.Api.Resources.PushEndpointKeys", "Keys", b1 =>
+                        {
+                            b1.Property<string>("PushEndpointId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Auth")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Auth");
+
+                            b1.Property<string>("P256dh")
+                                .IsRequired()
+                                .HasMaxLength(128)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("P256dh");
+
+                            b1.HasKey("PushEndpointId");
+
+                            b1.ToTable("PushEndpoints");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PushEndpointId");
+                        });
+
+                    b.Navigation("Keys")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GraphNotifications.Api.Storage.Push.PendingPush", b =>
+                {
+                    b.HasOne("GraphNotifications.Api.Resources.PushEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GraphNotifications.Api.Storage.UserNotificationLink", b =>
