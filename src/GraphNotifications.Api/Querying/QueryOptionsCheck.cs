@@ -33,6 +33,13 @@ public static class QueryOptionsCheck
         }
 
         var expanded = options.SelectExpand?.SelectExpandClause?.SelectedItems.OfType<ExpandedNavigationSelectItem>() ?? [];
+        // A user's push endpoints are read on their own path (the contract's ExpandRestrictions says so); expanded,
+        // nothing would load them and the answer would show none.
+        if (expanded.Any(e => e.PathToNavigationProperty.LastSegment is NavigationPropertySegment { NavigationProperty.ContainsTarget: true }))
+        {
+            return GraphError.BadRequest("pushEndpoints cannot be expanded: read /me/pushEndpoints or /users/{id}/pushEndpoints.");
+        }
+
         var filters = expanded.Select(e => e.FilterOption?.Expression).Prepend(options.Filter?.FilterClause?.Expression).ToList();
 
         // Options nested in $select (targetPolicy/platformTypes($top=1)) fail in AspNetCoreOData's projection on a

@@ -81,6 +81,12 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
         var route = MatrixRequests.All[request];
         var ids = MatrixIdentities.Fresh();
         string notificationId = await service.ClientWith(MatrixCallers.Creator(ids)).CreateAsync($"users/{ids.User}/notifications");
+        if (route.OnPushEndpoint)
+        {
+            // The row's subject: app A's endpoint for the user, in place of the notification.
+            notificationId = await service.ClientWith(MatrixCallers.Creator(ids)).CreateAsync($"users/{ids.User}/pushEndpoints", Push.PushEndpointTests.Subscription());
+        }
+
         var client = service.ClientWith(MatrixCallers.TokenOf(caller, ids, route.OnMe));
         var before = await StoreSnapshot.TakeAsync(service.Services);
 
@@ -159,6 +165,13 @@ public sealed class AuthorizationMatrixTests(ServiceFactory service) : IClassFix
                     Assert.True(changes.Length == 0, $"expected {expected}, but the store changed ({changes}); {said}");
                 }
 
+                break;
+            case MatrixEffect.RegisterEndpoint:
+                string registered = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+                Assert.True(after.PushEndpoints.Contains(registered) && !before.PushEndpoints.Contains(registered), $"not stored; {said}");
+                break;
+            case MatrixEffect.DeleteEndpoint:
+                Assert.DoesNotContain(notificationId, after.PushEndpoints);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(effect));

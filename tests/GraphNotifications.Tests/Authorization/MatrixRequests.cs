@@ -19,6 +19,12 @@ public enum MatrixEffect
 
     /// <summary>Links the notification into another user's feed too (a fan-out that names the user and another).</summary>
     AddRecipients,
+
+    /// <summary>Registers a push endpoint.</summary>
+    RegisterEndpoint,
+
+    /// <summary>Deletes the cell's push endpoint.</summary>
+    DeleteEndpoint,
 }
 
 /// <summary>One row of the matrix as a request: its method, its URL for the cell's parties, and its body.</summary>
@@ -27,6 +33,12 @@ public sealed record MatrixRequest(
 {
     /// <summary>Whether the path is the caller's own (<c>/me</c>): the spoiled tokens are then the user's.</summary>
     public bool OnMe { get; init; }
+
+    /// <summary>
+    /// Whether the row's subject is a push endpoint app A registered for the user (its id replaces the
+    /// notification's in the URL, and a read must show it) rather than the notification.
+    /// </summary>
+    public bool OnPushEndpoint { get; init; }
 
     /// <summary>How the answer is read from the response; a <c>$batch</c> row reads its inner request's.</summary>
     public Func<HttpResponseMessage, Task<MatrixAnswer>> Read { get; init; } = MatrixAnswer.FromResponseAsync;
@@ -127,6 +139,18 @@ public static class MatrixRequests
 
         // The inbox page (docs/inbox.md): its files hold no data; the page calls the routes above with the user's token.
         ["GET /inbox/"] = new MatrixRequest("GET", (_, _) => "/inbox/", MatrixEffect.Read) { Anonymous = true },
+        // A user's push endpoints: the cell's subject is an endpoint app A registered for the user ({endpoint}).
+        ["POST /me/pushEndpoints"] = Me("POST", (_, _) => "me/pushEndpoints", MatrixEffect.RegisterEndpoint, (_, _) => Push.PushEndpointTests.Subscription()) with { OnPushEndpoint = true },
+        ["POST /users/{user}/pushEndpoints"] =
+            new MatrixRequest("POST", (ids, _) => $"users/{ids.User}/pushEndpoints", MatrixEffect.RegisterEndpoint, (_, _) => Push.PushEndpointTests.Subscription()) { OnPushEndpoint = true },
+        ["GET /me/pushEndpoints"] = Me("GET", (_, _) => "me/pushEndpoints", MatrixEffect.Read) with { OnPushEndpoint = true },
+        ["GET /users/{user}/pushEndpoints"] = new MatrixRequest("GET", (ids, _) => $"users/{ids.User}/pushEndpoints", MatrixEffect.Read) { OnPushEndpoint = true },
+        ["GET /me/pushEndpoints/{endpoint}"] = Me("GET", (_, id) => $"me/pushEndpoints/{id}", MatrixEffect.Read) with { OnPushEndpoint = true },
+        ["GET /users/{user}/pushEndpoints/{endpoint}"] =
+            new MatrixRequest("GET", (ids, id) => $"users/{ids.User}/pushEndpoints/{id}", MatrixEffect.Read) { OnPushEndpoint = true },
+        ["DELETE /me/pushEndpoints/{endpoint}"] = Me("DELETE", (_, id) => $"me/pushEndpoints/{id}", MatrixEffect.DeleteEndpoint) with { OnPushEndpoint = true },
+        ["DELETE /users/{user}/pushEndpoints/{endpoint}"] =
+            new MatrixRequest("DELETE", (ids, id) => $"users/{ids.User}/pushEndpoints/{id}", MatrixEffect.DeleteEndpoint) { OnPushEndpoint = true },
     });
 
     public static string UrlOf(string notificationId) => $"{Root}notifications('{notificationId}')";

@@ -6,9 +6,10 @@ namespace GraphNotifications.Tests.Authorization;
 
 /// <summary>
 /// Everything the store holds, as far as a request can change it: each notification's version, each link, and the
-/// version of each link's recipient state.
+/// version of each link's recipient state, and each push endpoint.
 /// </summary>
-public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, IReadOnlySet<string> Links, IReadOnlyDictionary<string, long> StateVersions)
+public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, IReadOnlySet<string> Links, IReadOnlyDictionary<string, long> StateVersions,
+    IReadOnlySet<string> PushEndpoints)
 {
     public static async Task<StoreSnapshot> TakeAsync(IServiceProvider services)
     {
@@ -16,7 +17,9 @@ public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, I
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
         var versions = await db.Notifications.AsNoTracking().ToDictionaryAsync(n => n.Id, n => n.Version);
         var links = await db.Links.AsNoTracking().Select(l => new { Key = l.UserId + " → " + l.NotificationId, l.StateVersion }).ToListAsync();
-        return new StoreSnapshot(versions, links.Select(l => l.Key).ToHashSet(StringComparer.Ordinal), links.ToDictionary(l => l.Key, l => l.StateVersion, StringComparer.Ordinal));
+        var endpoints = await db.PushEndpoints.AsNoTracking().Select(e => e.Id).ToListAsync();
+        return new StoreSnapshot(versions, links.Select(l => l.Key).ToHashSet(StringComparer.Ordinal), links.ToDictionary(l => l.Key, l => l.StateVersion, StringComparer.Ordinal),
+            endpoints.ToHashSet(StringComparer.Ordinal));
     }
 
     public static string Link(string userId, string notificationId) => userId + " → " + notificationId;
@@ -32,6 +35,8 @@ public sealed record StoreSnapshot(IReadOnlyDictionary<string, long> Versions, I
         changes.AddRange(before.Links.Except(Links).Select(link => $"link {link} removed"));
         changes.AddRange(StateVersions.Where(s => before.StateVersions.TryGetValue(s.Key, out long was) && was != s.Value)
             .Select(s => $"state of link {s.Key} changed"));
+        changes.AddRange(PushEndpoints.Except(before.PushEndpoints).Select(id => $"push endpoint {id} registered"));
+        changes.AddRange(before.PushEndpoints.Except(PushEndpoints).Select(id => $"push endpoint {id} deleted"));
         return string.Join("; ", changes);
     }
 }

@@ -65,14 +65,17 @@ public sealed class ApiDescriptionTests(ServiceFactory service) : IClassFixture<
         string subscriptionId = (await appClient.SubscribeAsync(SubscriptionBodies.New(receiver.Url, $"users/{user}/notifications")))["id"]!.GetValue<string>();
         var paths = description["paths"]!.AsObject().Where(path => path.Value!["get"] is not null).Select(path => path.Key).ToList();
 
-        Assert.Equal(["/me", "/me/notifications", "/me/notifications/microsoft.graph.delta()", "/notifications", "/notifications/{id}", "/subscriptions", "/subscriptions/{id}",
-            "/users", "/users/{id}", "/users/{id}/notifications", "/users/{id}/notifications/microsoft.graph.delta()"],
+        string endpointId = (await (await userClient.PostAsync("me/pushEndpoints", Push.PushEndpointTests.Subscription())).ReadObjectAsync())["id"]!.GetValue<string>();
+
+        Assert.Equal(["/me", "/me/notifications", "/me/notifications/microsoft.graph.delta()", "/me/pushEndpoints", "/me/pushEndpoints/{id_1}", "/notifications", "/notifications/{id}", "/subscriptions", "/subscriptions/{id}",
+            "/users", "/users/{id}", "/users/{id}/notifications", "/users/{id}/notifications/microsoft.graph.delta()", "/users/{id}/pushEndpoints",
+            "/users/{id}/pushEndpoints/{id_1}"],
             paths.Order(StringComparer.Ordinal));
         foreach (string version in new[] { "/v1.0", "/beta" })
         {
             foreach (string path in paths)
             {
-                string url = version + path.Replace("/users/{id}", $"/users/{user}", StringComparison.Ordinal)
+                string url = version + path.Replace("{id_1}", endpointId, StringComparison.Ordinal).Replace("/users/{id}", $"/users/{user}", StringComparison.Ordinal)
                     .Replace("/subscriptions/{id}", $"/subscriptions/{subscriptionId}", StringComparison.Ordinal).Replace("{id}", id, StringComparison.Ordinal);
                 var client = path.StartsWith("/me", StringComparison.Ordinal) ? userClient : appClient;
                 using var response = await client.GetAsync(url);
@@ -86,6 +89,7 @@ public sealed class ApiDescriptionTests(ServiceFactory service) : IClassFixture<
     [InlineData("PATCH", "users/description-user-2")]
     [InlineData("DELETE", "users/description-user-2")]
     [InlineData("PATCH", "me")]
+    [InlineData("PATCH", "me/pushEndpoints/{id_1}")]
     public async Task What_the_description_leaves_out_the_service_refuses(string method, string url)
     {
         var description = JsonNode.Parse(await File.ReadAllTextAsync(ContractFiles.OpenApiPath))!;

@@ -87,8 +87,30 @@ public sealed class CsdlJsonTests(ServiceFactory service) : IClassFixture<Servic
         }
 
         var fromJson = ContractFiles.Comparable(xml.ToString());
-        var file = ContractFiles.Comparable(await File.ReadAllTextAsync(ContractFiles.CsdlPath));
+        var file = PathsAsStrings(ContractFiles.Comparable(await File.ReadAllTextAsync(ContractFiles.CsdlPath)));
         Assert.True(XNode.DeepEquals(file, fromJson), $"--- file ---\n{file}\n--- from CSDL JSON ---\n{fromJson}");
+    }
+
+    /// <summary>
+    /// CSDL JSON writes a navigation property path that a term's type declares as a plain string (the type is the
+    /// term's), and the reader, without the Capabilities vocabulary, reads it back as a string: the file's paths are
+    /// compared as the strings they travel as.
+    /// </summary>
+    private static XDocument PathsAsStrings(XDocument document)
+    {
+        XNamespace edm = "http://docs.oasis-open.org/odata/ns/edm";
+        foreach (var attribute in document.Descendants(edm + "PropertyValue").Attributes("NavigationPropertyPath").ToList())
+        {
+            attribute.Parent!.SetAttributeValue("String", attribute.Value);
+            attribute.Remove();
+        }
+
+        foreach (var path in document.Descendants(edm + "NavigationPropertyPath").ToList())
+        {
+            path.ReplaceWith(new XElement(edm + "String", path.Value));
+        }
+
+        return document;
     }
 
     // Keeps the validation above honest: were the schema not applied, any document would pass.

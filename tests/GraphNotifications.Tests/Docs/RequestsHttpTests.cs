@@ -64,6 +64,10 @@ public sealed class RequestsHttpTests(ServiceFactory service) : IClassFixture<Se
             "200 POST {{root}}/$batch",
             "200 GET {{deltaLink}}",
             "204 DELETE {{root}}/me/notifications/{{notificationId}}",
+            "200 GET {{root}}/pushEndpoints/vapidPublicKey",
+            "201 POST {{root}}/me/pushEndpoints",
+            "200 GET {{root}}/me/pushEndpoints",
+            "204 DELETE {{root}}/me/pushEndpoints/{{pushEndpointId}}",
         ], answered);
     }
 }

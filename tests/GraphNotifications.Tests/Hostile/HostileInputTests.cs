@@ -109,6 +109,13 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
     public Task Fan_out_bodies_and_paths_on_SQLite() =>
         RunAsync(fixture.Sqlite, FanOutHostileGen.Request, weight: 1);
 
+
+    public async Task Push_endpoint_registrations()
+    {
+        await using var service = await HostileService.StartAsync(new ServiceFactory());
+        await RunAsync(service, PushHostileGen.Request, weight: 2);
+    }
+
     private async Task RunAsync(HostileService service, Gen<HostileRequest> requests, int weight, Func<HostileRequest, HostileRequest>? prepare = null)
     {
         int cases = HostileBudget.Cases(weight);

@@ -275,7 +275,10 @@ public sealed class HostileService : IAsyncDisposable
         return code;
     }
 
-    /// <summary>What is stored for the case: its app's notifications, and the links of its app, its user and the foreign notification.</summary>
+    /// <summary>
+    /// What is stored for the case: its app's notifications, the links of its app, its user and the foreign
+    /// notification, and the push endpoints of its app or its user.
+    /// </summary>
     private async Task<string> SnapshotAsync(Identities ids)
     {
         await using var scope = _factory.Services.CreateAsyncScope();
@@ -289,9 +292,14 @@ public sealed class HostileService : IAsyncDisposable
             .Where(l => l.AppId == ids.App || l.UserId == ids.User || l.NotificationId == ForeignId)
             .Select(l => l.UserId + "→" + l.NotificationId)
             .ToListAsync(bound.Token);
+        var endpoints = await db.PushEndpoints.AsNoTracking()
+            .Where(e => e.AppId == ids.App || e.UserId == ids.User)
+            .Select(e => e.Id + "@" + e.Endpoint + "@" + e.Keys.Auth)
+            .ToListAsync(bound.Token);
         notifications.Sort(StringComparer.Ordinal);
         links.Sort(StringComparer.Ordinal);
-        return $"notifications [{string.Join(", ", notifications)}] links [{string.Join(", ", links)}]";
+        endpoints.Sort(StringComparer.Ordinal);
+        return $"notifications [{string.Join(", ", notifications)}] links [{string.Join(", ", links)}] push endpoints [{string.Join(", ", endpoints)}]";
     }
 
     /// <summary>After an accepted request: the app's notifications and the user's feed read back, as stored.</summary>
@@ -308,6 +316,8 @@ public sealed class HostileService : IAsyncDisposable
 
         await ExpectIdsAsync(TestTokens.AppOnly(ids.App), "v1.0/notifications?$select=id", stored, answer);
         await ExpectIdsAsync(TestTokens.Delegated(ids.User, ids.App), "v1.0/me/notifications?$select=id", feed, answer);
+        var endpoints = await db.PushEndpoints.AsNoTracking().Where(e => e.AppId == ids.App && e.UserId == ids.User).Select(e => e.Id).ToListAsync();
+        await ExpectIdsAsync(TestTokens.Delegated(ids.User, ids.App), "v1.0/me/pushEndpoints?$select=id", endpoints, answer);
     }
 
     private async Task ExpectIdsAsync(string token, string url, List<string> expected, string answer)

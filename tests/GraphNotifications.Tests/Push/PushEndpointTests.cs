@@ -14,13 +14,13 @@ namespace GraphNotifications.Tests.Push;
 public sealed class PushEndpointTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {
     /// <summary>A browser subscription's JSON with a fresh key pair, as PushSubscription.toJSON() gives it, plus platformType.</summary>
-    public static JsonObject Subscription(string endpoint = "https://push.example.test/send/abc", string platformType = "webPush")
+    public static JsonObject Subscription(string? endpoint = null, string platformType = "webPush")
     {
         using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
         var q = key.ExportParameters(false).Q;
         return new JsonObject
         {
-            ["endpoint"] = endpoint,
+            ["endpoint"] = endpoint ?? $"https://push.example.test/send/{Guid.NewGuid():N}",
             ["expirationTime"] = null,
             ["keys"] = new JsonObject
             {
@@ -85,8 +85,8 @@ public sealed class PushEndpointTests(ServiceFactory service) : IClassFixture<Se
     {
         var (app, user) = Fresh();
         var client = service.Delegated(user, app);
-        var first = await (await client.PostAsync("me/pushEndpoints", Bodies.Json(Subscription()))).ReadObjectAsync();
-        var again = Subscription();
+        var first = await (await client.PostAsync("me/pushEndpoints", Bodies.Json(Subscription("https://push.example.test/send/same")))).ReadObjectAsync();
+        var again = Subscription("https://push.example.test/send/same");
 
         var second = await (await client.PostAsync("me/pushEndpoints", Bodies.Json(again))).ReadObjectAsync();
 
@@ -148,6 +148,20 @@ public sealed class PushEndpointTests(ServiceFactory service) : IClassFixture<Se
 
         var targets = error["error"]!["details"]!.AsArray().Select(d => d!["target"]!.GetValue<string>()).Order();
         Assert.Equal(["endpoint", "keys/auth"], targets);
+    }
+
+    [Theory]
+    [InlineData("me?$expand=pushEndpoints")]
+    [InlineData("users?$expand=pushEndpoints")]
+    public async Task Push_endpoints_are_read_on_their_own_path_not_expanded(string url)
+    {
+        var (app, user) = Fresh();
+        var client = url.StartsWith("me", StringComparison.Ordinal) ? service.Delegated(user, app) : service.AppOnly(app);
+
+        var refused = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("pushEndpoints cannot be expanded", (await refused.ReadObjectAsync()).ErrorMessage(), StringComparison.Ordinal);
     }
 
     [Fact]

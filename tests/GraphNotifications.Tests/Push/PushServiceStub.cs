@@ -29,6 +29,9 @@ public sealed class PushServiceStub : IAsyncDisposable
 
     public string VapidPublicKey { get; }
 
+    /// <summary>How long each push is held before its answer: a slow push service, so a test can act mid-delivery.</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>Every request, in arrival order.</summary>
     public ConcurrentQueue<ReceivedPush> Received { get; } = new();
 
@@ -98,6 +101,11 @@ public sealed class PushServiceStub : IAsyncDisposable
         else
         {
             decryptError = "unknown subscription";
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         int status = StatusCodes.Status201Created;

@@ -38,6 +38,22 @@ namespace GraphNotifications.Client.Models
 #else
         public global::GraphNotifications.Client.Models.Count NotificationsOdataCount { get; set; }
 #endif
+        /// <summary>The pushEndpoints property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::GraphNotifications.Client.Models.PushEndpoint>? PushEndpoints { get; set; }
+#nullable restore
+#else
+        public List<global::GraphNotifications.Client.Models.PushEndpoint> PushEndpoints { get; set; }
+#endif
+        /// <summary>The number of entities in the collection. Available when using the [$count](http://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html#sec_SystemQueryOptioncount) query option.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::GraphNotifications.Client.Models.Count? PushEndpointsOdataCount { get; set; }
+#nullable restore
+#else
+        public global::GraphNotifications.Client.Models.Count PushEndpointsOdataCount { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::GraphNotifications.Client.Models.User"/> and sets the default values.
         /// </summary>
@@ -66,6 +82,8 @@ namespace GraphNotifications.Client.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "notifications", n => { Notifications = n.GetCollectionOfObjectValues<global::GraphNotifications.Client.Models.Notification>(global::GraphNotifications.Client.Models.Notification.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "notifications@odata.count", n => { NotificationsOdataCount = n.GetObjectValue<global::GraphNotifications.Client.Models.Count>(global::GraphNotifications.Client.Models.Count.CreateFromDiscriminatorValue); } },
+                { "pushEndpoints", n => { PushEndpoints = n.GetCollectionOfObjectValues<global::GraphNotifications.Client.Models.PushEndpoint>(global::GraphNotifications.Client.Models.PushEndpoint.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "pushEndpoints@odata.count", n => { PushEndpointsOdataCount = n.GetObjectValue<global::GraphNotifications.Client.Models.Count>(global::GraphNotifications.Client.Models.Count.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -78,6 +96,8 @@ namespace GraphNotifications.Client.Models
             writer.WriteStringValue("id", Id);
             writer.WriteCollectionOfObjectValues<global::GraphNotifications.Client.Models.Notification>("notifications", Notifications);
             writer.WriteObjectValue<global::GraphNotifications.Client.Models.Count>("notifications@odata.count", NotificationsOdataCount);
+            writer.WriteCollectionOfObjectValues<global::GraphNotifications.Client.Models.PushEndpoint>("pushEndpoints", PushEndpoints);
+            writer.WriteObjectValue<global::GraphNotifications.Client.Models.Count>("pushEndpoints@odata.count", PushEndpointsOdataCount);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using GraphNotifications.Client.Models;
 using GraphNotifications.Client.Users.Item.Notifications;
+using GraphNotifications.Client.Users.Item.PushEndpoints;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
@@ -22,6 +23,11 @@ namespace GraphNotifications.Client.Users.Item
         public global::GraphNotifications.Client.Users.Item.Notifications.NotificationsRequestBuilder Notifications
         {
             get => new global::GraphNotifications.Client.Users.Item.Notifications.NotificationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The pushEndpoints property</summary>
+        public global::GraphNotifications.Client.Users.Item.PushEndpoints.PushEndpointsRequestBuilder PushEndpoints
+        {
+            get => new global::GraphNotifications.Client.Users.Item.PushEndpoints.PushEndpointsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::GraphNotifications.Client.Users.Item.UsersItemRequestBuilder"/> and sets the default values.
