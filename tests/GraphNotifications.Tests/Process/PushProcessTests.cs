@@ -105,8 +105,11 @@ public sealed class PostgresPushProcessTests : IClassFixture<PostgresTestDatabas
     [SkippableFact(Timeout = ServiceProcessCollection.TestTimeout)]
     public async Task Two_instances_on_PostgreSQL_split_the_pushes_and_send_none_twice()
     {
-        await using var first = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, PushProcessTests.Settings);
-        await using var second = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, PushProcessTests.Settings);
+        // Steady state: a timeout and a lease no send on this loaded machine comes near, so a second send could only be
+        // a second claim.
+        string[] settings = [.. PushProcessTests.Settings, "Push:Timeout=00:00:15", "Push:ClaimLease=00:01:00"];
+        await using var first = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, settings);
+        await using var second = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, settings);
         await using var stub = await PushProcessTests.StartStubAsync(_agents, first);
         using var throughFirst = first.AppOnly("push-pg-app");
         using var throughSecond = second.AppOnly("push-pg-app");

@@ -90,19 +90,6 @@ public sealed class PushServiceStub : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
         byte[] body = buffer.ToArray();
         string? vapidProblem = CheckVapid(context.Request.Headers.Authorization.ToString(), new Uri(_app.Address.GetLeftPart(UriPartial.Authority)));
-        JsonObject? payload = null;
-        string? decryptError = null;
-        if (_subscriptions.TryGetValue(name, out var keys))
-        {
-            var (text, error) = await _agents.DecryptAsync(keys, body);
-            decryptError = error;
-            payload = text is null ? null : JsonNode.Parse(text) as JsonObject;
-        }
-        else
-        {
-            decryptError = "unknown subscription";
-        }
-
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -116,8 +103,9 @@ public sealed class PushServiceStub : IAsyncDisposable
         }
 
         var headers = context.Request.Headers;
-        Received.Enqueue(new ReceivedPush(name, status, headers["TTL"].FirstOrDefault(), headers["Urgency"].FirstOrDefault(),
-            headers.ContainsKey("Topic") ? headers["Topic"].ToString() : null, headers.ContentEncoding.FirstOrDefault(), vapidProblem, payload, decryptError));
+        (string? Ttl, string? Urgency, string? Topic, string? Encoding) seen =
+            (headers["TTL"].FirstOrDefault(), headers["Urgency"].FirstOrDefault(), headers.ContainsKey("Topic") ? headers["Topic"].ToString() : null,
+                headers.ContentEncoding.FirstOrDefault());
         context.Response.StatusCode = status;
         if (retryAfter is not null)
         {
@@ -128,6 +116,20 @@ public sealed class PushServiceStub : IAsyncDisposable
         {
             context.Response.Headers.Location = $"/message/{Guid.NewGuid():N}";
         }
+
+        // Answered before the decryption (one node process decrypts for the whole stub): a slow stub would make the
+        // service time out and send again.
+        await context.Response.CompleteAsync();
+        JsonObject? payload = null;
+        string? decryptError = "unknown subscription";
+        if (_subscriptions.TryGetValue(name, out var keys))
+        {
+            var (text, error) = await _agents.DecryptAsync(keys, body);
+            decryptError = error;
+            payload = text is null ? null : JsonNode.Parse(text) as JsonObject;
+        }
+
+        Received.Enqueue(new ReceivedPush(name, status, seen.Ttl, seen.Urgency, seen.Topic, seen.Encoding, vapidProblem, payload, decryptError));
     }
 
     /// <summary>Null when the request's VAPID authorization is sound; else what is wrong with it.</summary>
