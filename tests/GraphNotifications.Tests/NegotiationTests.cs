@@ -97,6 +97,8 @@ public sealed class NegotiationTests(ServiceFactory service) : IClassFixture<Ser
                 "@odata.type=#microsoft.graph.user",
                 "notifications@odata.associationLink=http://localhost/v1.0/users('negotiation-links')/notifications/$ref",
                 "notifications@odata.navigationLink=http://localhost/v1.0/users('negotiation-links')/notifications",
+                "pushEndpoints@odata.associationLink=http://localhost/v1.0/users('negotiation-links')/pushEndpoints/$ref",
+                "pushEndpoints@odata.navigationLink=http://localhost/v1.0/users('negotiation-links')/pushEndpoints",
             ],
             ControlInformation(body));
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GraphNotifications.Tests.Push;
 
@@ -187,6 +188,43 @@ public sealed class PushDeliveryTests(PushFactory service) : IClassFixture<PushF
         var endpoint = (await userClient.GetFromJsonAsync<JsonObject>("me/pushEndpoints"))!["value"]![0]!;
         Assert.NotNull(endpoint["lastDeliveryDateTime"]);
         Assert.Null(endpoint["lastDeliveryError"]);
+    }
+
+    [Fact]
+    public async Task Telemetry_counts_each_send_failure_and_removal()
+    {
+        var factory = service.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            // This host's meters only: other test classes' hosts count their own pushes at the same time.
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name.StartsWith("graphnotifications.push.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        var (stub, _, app, user) = await StartAsync("busy", "gone");
+        await using var _ = stub;
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string tag = tags.Length == 0 ? string.Empty : $"{{{tags[0].Value}}}";
+            counts.AddOrUpdate(instrument.Name + tag, value, (_, sum) => sum + value);
+        });
+        listener.Start();
+        stub.AnswerNext("busy", 503);
+        stub.AnswerNext("gone", 410);
+        long Count(string name) => counts.TryGetValue(name, out long value) ? value : 0;
+        long sentBefore = Count("graphnotifications.push.sent{show}");
+
+        await CreateAsync(app, user, Notification("counted", "1", "None", ["webPush"]));
+
+        await WaitUntilAsync(() => Task.FromResult(Count("graphnotifications.push.sent{show}") > sentBefore && Count("graphnotifications.push.endpoints.removed") > 0));
+        Assert.Equal(1, Count("graphnotifications.push.sent{show}") - sentBefore);
+        Assert.Equal(1, Count("graphnotifications.push.failed{503}"));
+        Assert.Equal(1, Count("graphnotifications.push.endpoints.removed"));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
