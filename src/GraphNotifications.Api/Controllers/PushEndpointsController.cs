@@ -47,6 +47,7 @@ public sealed class PushEndpointsController(PushEndpointStore store, IOptions<Pu
 
     [ODataRoute("POST", "me/pushEndpoints")]
     [ODataRoute("POST", "users/{userId}/pushEndpoints")]
+    [ChecksAcceptFirst]
     public async Task<IActionResult> Post(string? userId, CancellationToken cancellationToken)
     {
         if (ResolveFeed(userId, out string owner) is { } denied)

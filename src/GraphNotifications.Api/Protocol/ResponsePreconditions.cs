@@ -29,7 +29,9 @@ public sealed class ResponsePreconditions : IResourceFilter
         {
             context.Result = new GraphErrorResult(GraphError.BadRequest(problem));
         }
-        else if (context.ActionDescriptor.FilterDescriptors.Any(f => f.Filter is NotificationBodyAttribute) && !CanWriteNotification(http))
+        else if ((context.ActionDescriptor.FilterDescriptors.Any(f => f.Filter is NotificationBodyAttribute)
+                || context.ActionDescriptor.EndpointMetadata.OfType<ChecksAcceptFirstAttribute>().Any())
+            && !CanWriteNotification(http))
         {
             int status = StatusCodes.Status406NotAcceptable;
             context.Result = new GraphErrorResult(new GraphError(status, GraphErrorCodes.NotAcceptable, GraphErrorCodes.DefaultMessage(status)));
