@@ -109,7 +109,7 @@ public sealed class HostileInputTests(HostileFixture fixture, ITestOutputHelper 
     public Task Fan_out_bodies_and_paths_on_SQLite() =>
         RunAsync(fixture.Sqlite, FanOutHostileGen.Request, weight: 1);
 
-
+    [Fact(Timeout = Backstop)]
     public async Task Push_endpoint_registrations()
     {
         await using var service = await HostileService.StartAsync(new ServiceFactory());
