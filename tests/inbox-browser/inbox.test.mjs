@@ -415,3 +415,42 @@ test('an expired token is explained, and not kept', async () => {
   assert.match(await other.textContent('#sign-in-reason'), /^The service did not accept your token \(401\): .+/);
   await context.close();
 });
+
+test("the service's refusals are said in words with its message: a 429 on the stream, a 503 on an action", async () => {
+  // The service's own answers, given by the browser's network layer so that each refusal comes exactly when asked.
+  const refusal = (status, code, message, retryAfter) => ({
+    status,
+    headers: { 'Content-Type': 'application/json', 'Retry-After': String(retryAfter) },
+    body: JSON.stringify({ error: { code, message } }),
+  });
+  const context = await browser.newContext();
+  let refuseStream = true;
+  await context.route((url) => url.pathname.endsWith('/me/notifications/delta'), async (route) => {
+    if (refuseStream && route.request().headers().accept === 'text/event-stream') {
+      await route.fulfill(refusal(429, 'tooManyRequests', 'Too many open streams for this user.', 2));
+    } else {
+      await route.continue();
+    }
+  });
+  const other = await open(context);
+  await other.goto(`${base}/inbox/#token=${token}`);
+  await connectionIs('Too many requests (429): Too many open streams for this user. Trying again in 2 s.', other);
+  refuseStream = false;
+  await connectionIs('Live', other);
+
+  const first = (await ids(other))[0];
+  const before = (await item(first)).json.userActionState ?? 'noInteraction';
+  await context.route((url) => url.pathname.endsWith(`/me/notifications/${first}`), async (route) => {
+    if (route.request().method() === 'PATCH') {
+      await route.fulfill(refusal(503, 'serviceUnavailable', 'The store cannot take writes right now.', 5));
+    } else {
+      await route.continue();
+    }
+  });
+  await other.click(`#feed > li[data-id="${first}"] [data-action="dismiss"]`);
+  await other.waitForFunction(() => !document.getElementById('problem').hidden, null, { timeout: patience });
+  assert.equal(await other.textContent('#problem'), 'The service is unavailable (503): The store cannot take writes right now. Try again in 5 s.');
+  await shown(first, other);
+  assert.equal((await item(first)).json.userActionState ?? 'noInteraction', before);
+  await context.close();
+});

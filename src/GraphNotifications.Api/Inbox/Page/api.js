@@ -11,8 +11,12 @@ export class ServiceError extends Error {
     this.retryAfter = retryAfter;
   }
 
-  /** The error in words, with the service's own message. */
-  describe() {
+  /**
+   * The error in words, with the service's own message. A 429 or 503 says when to try again: the page itself does
+   * (`retrying`, the stream) or the user may (an action, which the page does not repeat by itself).
+   */
+  describe({ retrying = false } = {}) {
+    const later = this.retryAfter ? ` ${retrying ? 'Trying' : 'Try'} again in ${this.retryAfter} s.` : '';
     switch (this.status) {
       case 0:
         return `The service cannot be reached (${this.message}).`;
@@ -23,9 +27,9 @@ export class ServiceError extends Error {
       case 404:
         return `That notification is no longer in your feed (404): ${this.message}`;
       case 429:
-        return `Too many requests (429): ${this.message}` + (this.retryAfter ? ` Trying again in ${this.retryAfter} s.` : '');
+        return `Too many requests (429): ${this.message}${later}`;
       case 503:
-        return `The service is unavailable (503): ${this.message}` + (this.retryAfter ? ` Trying again in ${this.retryAfter} s.` : '');
+        return `The service is unavailable (503): ${this.message}${later}`;
       default:
         return `The service refused the request (${this.status}): ${this.message}`;
     }

@@ -306,7 +306,7 @@ function connection(state, error) {
   ui.connection.textContent = {
     live: 'Live',
     reconnecting: 'Reconnecting…',
-    waiting: error ? error.describe() : 'Waiting for the service…',
+    waiting: error ? error.describe({ retrying: true }) : 'Waiting for the service…',
   }[state];
 }
 
