@@ -50,12 +50,13 @@ internal static class PushOutboxFill
             return 0;
         }
 
-        foreach (var push in await PushesForAsync(db, entries, now, cancellationToken))
+        var pushes = await PushesForAsync(db, entries, now, cancellationToken);
+        if (pushes.Count > 0)
         {
-            db.PendingPushes.Add(push);
+            db.PendingPushes.AddRange(pushes);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         var last = entries[^1].Position;
         await db.PushOutboxPosition.Where(p => p.Id == PushOutboxPosition.SingleRow)
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.TransactionId, last.TransactionId).SetProperty(p => p.Sequence, last.Sequence), cancellationToken);
