@@ -49,11 +49,11 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
             : (await ChangesPageAsync(request, state, pageSize, now, cancellationToken), null);
     }
 
-    /// <summary>Where a sync that begins now starts: the change log's high-water mark, as of now.</summary>
+    /// <summary>Where a sync that begins now starts: the change log's high-water mark, as of now, less what the feed shows already.</summary>
     internal async Task<DeltaState> StartAsync(AppScope app, string owner, string? select, CancellationToken cancellationToken)
     {
-        var mark = await log.HighWaterMarkAsync(cancellationToken);
-        return new DeltaState(app.TenantId, app.AppId, owner, mark.Sequence, clock.GetUtcNow().UtcTicks, select, TransactionId: mark.TransactionId);
+        var start = await log.FeedStartAsync(app, owner, cancellationToken);
+        return DeltaState.Starting(app, owner, start, clock.GetUtcNow().UtcTicks, select);
     }
 
     /// <summary>The state a token carries, or the 410 that tells the client to start over.</summary>
@@ -122,7 +122,7 @@ public sealed class DeltaQuery(NotificationStore store, ChangeLogReader log, Del
     private async Task<DeltaPage> ChangesPageAsync(HttpRequest request, DeltaState state, int pageSize, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var app = new AppScope(state.TenantId, state.AppId);
-        var entries = await log.FeedChangesAsync(app, state.UserId, state.Position, pageSize, cancellationToken);
+        var entries = await log.FeedChangesAsync(app, state.UserId, state.Position, state.Skipped, pageSize, cancellationToken);
         var ids = entries.Select(e => e.NotificationId).Distinct().ToList();
         var current = ids.Count == 0
             ? []

@@ -236,7 +236,7 @@ public sealed partial class FeedStream(
             while (true)
             {
                 var entries = await owner.ReadAsync<ChangeLogReader, List<ChangeLogEntry>>(
-                    log => log.FeedChangesAsync(app, userId, _state.Position, pageSize, cancellationToken));
+                    log => log.FeedChangesAsync(app, userId, _state.Position, _state.Skipped, pageSize, cancellationToken));
                 await SendChangesAsync([.. entries.Select(e => new StreamChange(e, Loaded: false, null))], cancellationToken);
                 if (entries.Count < pageSize)
                 {
@@ -288,7 +288,7 @@ public sealed partial class FeedStream(
         /// <summary>Sends an event per change after the client's position (the others it has had), and moves it on.</summary>
         private async Task SendChangesAsync(IReadOnlyList<StreamChange> changes, CancellationToken cancellationToken)
         {
-            var fresh = changes.Where(c => c.Entry.Position > _state.Position).ToList();
+            var fresh = changes.Where(c => _state.Follows(c.Entry)).ToList();
             if (fresh.Count == 0)
             {
                 return;

@@ -134,14 +134,14 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         await using var reading = service.Services.CreateAsyncScope();
         var reader = reading.ServiceProvider.GetRequiredService<ChangeLogReader>();
         var scopeOfApp = new AppScope("default", "changelog-app-6");
-        var all = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", ChangeLogPosition.Start, 100, CancellationToken.None);
-        var since = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, 100, CancellationToken.None);
-        var otherApp = await reader.FeedChangesAsync(new AppScope("default", "changelog-app-1"), "changelog-u10", ChangeLogPosition.Start, 100, CancellationToken.None);
+        var all = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", ChangeLogPosition.Start, [], 100, CancellationToken.None);
+        var since = await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, [], 100, CancellationToken.None);
+        var otherApp = await reader.FeedChangesAsync(new AppScope("default", "changelog-app-1"), "changelog-u10", ChangeLogPosition.Start, [], 100, CancellationToken.None);
 
         Assert.Equal([first, second, first], all.Select(e => e.NotificationId));
         Assert.Equal([(second, FeedChangeType.Created), (first, FeedChangeType.Deleted)], since.Select(e => (e.NotificationId, e.ChangeType)));
         Assert.Empty(otherApp);
-        Assert.Single(await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, 1, CancellationToken.None));
+        Assert.Single(await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, [], 1, CancellationToken.None));
     }
 
     private static JsonObject Reference(string id) => StoreAccess.NotificationReference(id);

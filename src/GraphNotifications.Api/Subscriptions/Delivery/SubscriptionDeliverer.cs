@@ -32,7 +32,7 @@ public sealed partial class SubscriptionDeliverer(
         var feed = new AppScope(subscription.TenantId, subscription.ApplicationId!);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var entries = await log.FeedChangesAsync(feed, subscription.ResourceUserId, position, settings.BatchSize, cancellationToken);
+            var entries = await log.FeedChangesAsync(feed, subscription.ResourceUserId, position, [], settings.BatchSize, cancellationToken);
             if (entries.Count == 0)
             {
                 break;
