@@ -20,6 +20,9 @@ public static class FeedEditLinks
     public static void Remember(HttpContext http, string? routeUserId) =>
         http.Items[Key] = routeUserId is null ? "me/notifications" : UserFeed(routeUserId);
 
+    /// <summary>The feed's path the request answers (relative to the service root), or null outside a feed.</summary>
+    public static string? Current(HttpContext http) => http.Items[Key] as string;
+
     /// <summary>The edit link of the notification <paramref name="id"/> as the answer shows it, or null outside a feed.</summary>
     public static Uri? Of(ResourceContext context, string id)
     {
@@ -31,7 +34,7 @@ public static class FeedEditLinks
 
         string? feed = context.SerializerContext.ExpandedResource is { StructuredType: IEdmEntityType { Name: "user" } } parent
             ? ExpandedFeed(request, parent)
-            : request.HttpContext.Items[Key] as string;
+            : Current(request.HttpContext);
         return feed is null
             ? null
             : new Uri(ServiceRoot.Of(request), $"{feed}/{Uri.EscapeDataString(id)}");
