@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Storage;
+using GraphNotifications.Api.Telemetry;
 using GraphNotifications.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -231,7 +232,8 @@ public sealed class TelemetryTests(SqliteServiceFactory service) : IClassFixture
 
     private WebApplicationFactory<Program> WithInMemoryTraces(WebApplicationFactory<Program> factory) => factory.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
     {
-        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
+        // What the service traces when an exporter is configured (without one it records nothing), exported in memory.
+        services.AddOpenTelemetry().WithTracing(tracing => tracing.AddServiceTracing().AddInMemoryExporter(_spans));
         // EF Core remembers for a second (its logging cache time) that nobody listened to its commands, and the
         // migrations at start-up run before the tracer provider is built: the first requests would go untraced.
         services.ConfigureDbContext<SqliteNotificationsDbContext>(db => db.ConfigureLoggingCacheTime(TimeSpan.Zero));

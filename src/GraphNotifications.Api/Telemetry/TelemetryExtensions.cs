@@ -12,7 +12,8 @@ public static class TelemetryExtensions
 {
     /// <summary>
     /// OpenTelemetry: traces of ASP.NET Core requests and of EF Core commands; metrics of requests per route (ASP.NET
-    /// Core's), of the runtime and of the service (<see cref="GraphMetrics"/>); exported as <c>Telemetry:Exporter</c> says.
+    /// Core's), of the runtime and of the service (<see cref="GraphMetrics"/>); exported as <c>Telemetry:Exporter</c> says, and
+    /// not recorded at all without an exporter.
     /// </summary>
     public static WebApplicationBuilder AddGraphTelemetry(this WebApplicationBuilder builder)
     {
@@ -25,32 +26,25 @@ public static class TelemetryExtensions
         services.ConfigureDbContext<PostgresNotificationsDbContext>((sp, db) => db.AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
         services.ConfigureDbContext<InMemoryNotificationsDbContext>((sp, db) => db.AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
 
+        // Without an exporter nothing would read what the SDK records, and recording it cost every request CPU.
+        if (exporter == TelemetryExporter.None)
+        {
+            return builder;
+        }
+
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(GraphMetrics.MeterName))
             .WithTracing(tracing =>
             {
-                // Probes would be most of the traces and say nothing.
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
-                    .AddEntityFrameworkCoreInstrumentation()
-                    .AddSource(StoreActivities.SourceName);
-                _ = exporter switch
-                {
-                    TelemetryExporter.Console => tracing.AddConsoleExporter(),
-                    TelemetryExporter.Otlp => tracing.AddOtlpExporter(),
-                    _ => tracing,
-                };
+                tracing.AddServiceTracing();
+                _ = exporter == TelemetryExporter.Console ? tracing.AddConsoleExporter() : tracing.AddOtlpExporter();
             })
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter(GraphMetrics.MeterName);
-                _ = exporter switch
-                {
-                    TelemetryExporter.Console => metrics.AddConsoleExporter(),
-                    TelemetryExporter.Otlp => metrics.AddOtlpExporter(),
-                    _ => metrics,
-                };
+                _ = exporter == TelemetryExporter.Console ? metrics.AddConsoleExporter() : metrics.AddOtlpExporter();
             });
 
         // Logs already reach the console through the default logger; OTLP carries them, with their scopes (the
@@ -66,6 +60,13 @@ public static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>What the service traces: its requests (not the health probes) and the store's commands.</summary>
+    public static TracerProviderBuilder AddServiceTracing(this TracerProviderBuilder tracing) => tracing
+        // Probes would be most of the traces and say nothing.
+        .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+        .AddEntityFrameworkCoreInstrumentation()
+        .AddSource(StoreActivities.SourceName);
 
     private static TelemetryExporter ExporterOf(IConfiguration configuration) =>
         configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.Exporter
