@@ -24,8 +24,8 @@ public static class ODataExtensions
         services.AddSingleton(TimeProvider.System);
         // After AddOData's own setup has put its formatters in.
         services.PostConfigure<MvcOptions>(NegotiationSafeOutputFormatter.WrapODataFormatters);
-        // Ahead of AspNetCoreOData's: a page of notifications in the default format, written from a plan.
-        services.PostConfigure<MvcOptions>(mvc => mvc.OutputFormatters.Insert(0, new NotificationPageFormatter(model)));
+        // Ahead of AspNetCoreOData's: notifications in the default format, written from a plan.
+        services.PostConfigure<MvcOptions>(mvc => mvc.OutputFormatters.Insert(0, new NotificationJsonFormatter(model)));
         // Before any action runs: the query string as AspNetCoreOData will bind it, and what the response will need.
         services.Configure<MvcOptions>(mvc =>
         {

@@ -28,22 +28,4 @@ public static class PagePreference
 
         return QueryLimits.DefaultPageSize;
     }
-
-    /// <summary>Whether the <c>Prefer</c> header asks for nothing but a page size (or is absent).</summary>
-    public static bool OnlyPageSizeIn(Microsoft.Extensions.Primitives.StringValues prefer)
-    {
-        foreach (string? header in prefer)
-        {
-            foreach (string preference in (header ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                string name = preference.Split('=', 2, StringSplitOptions.TrimEntries)[0];
-                if (!name.Equals(MaxPageSize, StringComparison.OrdinalIgnoreCase) && !name.Equals("maxpagesize", StringComparison.OrdinalIgnoreCase))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Protocol.Json;
 using GraphNotifications.Tests.Infrastructure;
@@ -10,12 +11,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GraphNotifications.Tests.Protocol;
 
 /// <summary>
-/// A page of notifications is written by <see cref="NotificationPageFormatter"/> where it can, and by AspNetCoreOData
-/// elsewhere; either way a client gets the same bytes. The same store is read through the service as it is and through
-/// one without the formatter (AspNetCoreOData writes everything), for pages of every shape the formatter writes and of
-/// the shapes it leaves alone.
+/// Notifications are written by <see cref="NotificationJsonFormatter"/> where it can, and by AspNetCoreOData elsewhere;
+/// either way a client gets the same bytes. The same store is read through the service as it is and through one without
+/// the formatter (AspNetCoreOData writes everything), for answers of every shape the formatter writes and of the shapes
+/// it leaves alone.
 /// </summary>
-public sealed class NotificationPageFormatterTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
+public sealed class NotificationJsonFormatterTests(SqliteServiceFactory service) : IClassFixture<SqliteServiceFactory>
 {
     private const string AppId = "page-writer-app";
 
@@ -23,11 +24,10 @@ public sealed class NotificationPageFormatterTests(SqliteServiceFactory service)
     private const string OddUser = "o d%ü+";
 
     [Fact]
-    public async Task Every_page_is_byte_for_byte_what_AspNetCoreOData_writes()
+    public async Task Every_page_and_read_is_byte_for_byte_what_AspNetCoreOData_writes()
     {
-        await SeedAsync();
-        using var reference = service.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
-            s.PostConfigure<MvcOptions>(mvc => mvc.OutputFormatters.RemoveType<NotificationPageFormatter>())));
+        var ids = await SeedAsync();
+        using var reference = WithoutFormatter();
 
         string oddFeed = $"users/{Uri.EscapeDataString(OddUser)}/notifications";
         (string Token, string Url, string? Accept, string? Prefer)[] cases =
@@ -53,6 +53,15 @@ public sealed class NotificationPageFormatterTests(SqliteServiceFactory service)
             (App, "users/page-u1/notifications?$format=json", null, null),
             (App, "users/page-u2/notifications", null, null),
             (App, "users/page-u1/notifications", null, "return=minimal"),
+            (App, "users/page-u1/notifications", null, "odata.include-annotations=*"),
+            (App, $"users/page-u1/notifications/{ids[0]}", null, null),
+            (App, $"users/page-u1/notifications/{ids[1]}", "application/json", null),
+            (Delegated, $"me/notifications/{ids[2]}", null, null),
+            (App, $"notifications/{ids[1]}", null, null),
+            (App, $"notifications('{ids[0]}')", null, null),
+            (App, $"{oddFeed}/{ids[1]}", null, null),
+            (App, $"users/page-u1/notifications/{ids[1]}?$select=groupName", null, null),
+            (App, $"users/page-u1/notifications/{ids[1]}", "application/json;odata.metadata=full", null),
         ];
 
         var mismatches = new List<string>();
@@ -67,6 +76,41 @@ public sealed class NotificationPageFormatterTests(SqliteServiceFactory service)
         }
 
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    [Fact]
+    public async Task A_created_or_updated_notification_is_answered_as_AspNetCoreOData_reads_it()
+    {
+        var app = service.AppOnly(AppId);
+        var body = Bodies.CorrectedSeed();
+        body["appNotificationId"] = "<created & answered>";
+        body["attempt"] = 2;
+        using var reference = WithoutFormatter();
+        var referenceClient = reference.CreateClient(Options);
+
+        var created = await app.PostAsync("users/page-u3/notifications", body);
+        string id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        string url = $"users/page-u3/notifications/{id}";
+        string afterCreate = await BodyAsync(referenceClient, url);
+        var updated = await app.PatchAsync(url, new JsonObject { ["readState"] = "read" }, prefer: "return=representation");
+        string afterUpdate = await BodyAsync(referenceClient, url);
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(afterCreate, await created.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(afterUpdate, await updated.Content.ReadAsStringAsync());
+        Assert.Equal("application/json; odata.metadata=minimal; odata.streaming=true", updated.Content.Headers.ContentType!.ToString());
+    }
+
+    private WebApplicationFactory<Program> WithoutFormatter() => service.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        s.PostConfigure<MvcOptions>(mvc => mvc.OutputFormatters.RemoveType<NotificationJsonFormatter>())));
+
+    private static async Task<string> BodyAsync(HttpClient client, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", App);
+        using var response = await client.SendAsync(request);
+        return await response.Content.ReadAsStringAsync();
     }
 
     private static WebApplicationFactoryClientOptions Options => new() { BaseAddress = new Uri("http://localhost/v1.0/") };
@@ -93,10 +137,10 @@ public sealed class NotificationPageFormatterTests(SqliteServiceFactory service)
         using var response = await client.SendAsync(request);
         string Header(string name) => response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
         return $"{(int)response.StatusCode} | {response.Content.Headers.ContentType} | OData-Version: {Header("OData-Version")} | "
-            + $"Preference-Applied: {Header("Preference-Applied")} | {await response.Content.ReadAsStringAsync()}";
+            + $"Preference-Applied: {Header("Preference-Applied")} | ETag: {Header("ETag")} | {await response.Content.ReadAsStringAsync()}";
     }
 
-    private async Task SeedAsync()
+    private async Task<string[]> SeedAsync()
     {
         var app = service.AppOnly(AppId);
         string seed = await app.CreateAsync("users/page-u1/notifications", Bodies.CorrectedSeed());
@@ -128,5 +172,6 @@ public sealed class NotificationPageFormatterTests(SqliteServiceFactory service)
         wide["big"] = 12345678901234L;
         wide["ratio"] = 0.5;
         await app.CreateAsync("users/page-u2/notifications", wide);
+        return [seed, oddId, policyId];
     }
 }
