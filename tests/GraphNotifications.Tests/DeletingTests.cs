@@ -26,9 +26,9 @@ public sealed class DeletingTests(ServiceFactory service) : IClassFixture<Servic
             Assert.Equal(HttpStatusCode.NotFound, (await app.GetAsync(path)).StatusCode);
         }
 
-        Assert.Equal([other], await IdsAsync(app, "users/delete-u1/notifications"));
-        Assert.Empty(await IdsAsync(app, "users/delete-u2/notifications"));
-        Assert.DoesNotContain(id, await IdsAsync(app, "notifications"));
+        Assert.Equal([other], await app.IdsAsync("users/delete-u1/notifications"));
+        Assert.Empty(await app.IdsAsync("users/delete-u2/notifications"));
+        Assert.DoesNotContain(id, await app.IdsAsync("notifications"));
         var refs = await (await app.GetAsync("users/delete-u2/notifications/$ref")).ReadObjectAsync();
         Assert.Empty(refs["value"]!.AsArray());
     }
@@ -94,7 +94,4 @@ public sealed class DeletingTests(ServiceFactory service) : IClassFixture<Servic
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("notFound", (await response.ReadObjectAsync()).ErrorCode());
     }
-
-    private static async Task<string[]> IdsAsync(HttpClient client, string url) =>
-        [.. (await client.ReadNotificationAsync(url))["value"]!.AsArray().Select(n => n!["id"]!.GetValue<string>())];
 }

@@ -34,7 +34,7 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
         var user = service.Delegated("expiry-u1", "expiry-app-1");
         string id = await app.CreateAsync("users/expiry-u1/notifications", ExpiringIn(TimeSpan.FromHours(1)));
         string live = await app.CreateAsync("users/expiry-u1/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u2/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u2/notifications/$ref", Bodies.Reference(id))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await user.GetAsync($"me/notifications/{id}")).StatusCode);
 
         service.Clock.Advance(Step);
@@ -46,10 +46,10 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
 
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"me/notifications/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"me/notifications/{id}", ifNoneMatch: "*")).StatusCode);
-        Assert.Equal([live], await IdsAsync(user, "me/notifications"));
-        Assert.Equal([live], await IdsAsync(app, "users/expiry-u1/notifications"));
-        Assert.Empty(await IdsAsync(app, "users/expiry-u2/notifications"));
-        Assert.DoesNotContain(id, await IdsAsync(app, "notifications"));
+        Assert.Equal([live], await user.IdsAsync("me/notifications"));
+        Assert.Equal([live], await app.IdsAsync("users/expiry-u1/notifications"));
+        Assert.Empty(await app.IdsAsync("users/expiry-u2/notifications"));
+        Assert.DoesNotContain(id, await app.IdsAsync("notifications"));
         var refs = (await app.ReadNotificationAsync("users/expiry-u1/notifications/$ref"))["value"]!.AsArray();
         Assert.Equal([$"http://localhost/v1.0/notifications('{live}')"], refs.Select(r => r!["@odata.id"]!.GetValue<string>()));
         Assert.True(await service.RowExistsAsync(id));
@@ -75,7 +75,7 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
 
         Assert.Equal(HttpStatusCode.NotFound, (await app.PatchAsync($"notifications/{id}", new JsonObject { ["groupName"] = "late" }, ifMatch: "*")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.DeleteAsync($"notifications/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await app.PostAsync("users/expiry-u3/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.PostAsync("users/expiry-u3/notifications/$ref", Bodies.Reference(id))).StatusCode);
         Assert.Equal(0, await service.LinkCountAsync(id));
     }
 
@@ -151,8 +151,8 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
         var user = service.Delegated("expiry-u7", "expiry-app-7");
         string extended = await app.CreateAsync("users/expiry-u7/notifications", ExpiringIn(TimeSpan.FromHours(1)));
         string shortened = await app.CreateAsync("users/expiry-u7/notifications", ExpiringIn(TimeSpan.FromHours(3)));
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u8/notifications/$ref", Reference(extended))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u8/notifications/$ref", Reference(shortened))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u8/notifications/$ref", Bodies.Reference(extended))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/expiry-u8/notifications/$ref", Bodies.Reference(shortened))).StatusCode);
 
         // One through the app's view, one through a recipient's feed: either way every feed takes the new expiry.
         var now = service.Clock.GetUtcNow();
@@ -160,9 +160,9 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
         Assert.Equal(HttpStatusCode.NoContent, (await user.PatchAsync($"me/notifications/{shortened}", new JsonObject { ["expirationDateTime"] = Format(now.AddHours(1)) })).StatusCode);
         service.Clock.Advance(Step);
 
-        Assert.Equal([extended], await IdsAsync(user, "me/notifications"));
-        Assert.Equal([extended], await IdsAsync(app, "users/expiry-u8/notifications"));
-        Assert.Equal([extended], await IdsAsync(app, "users/expiry-u8/notifications?$filter=readState eq 'unread'"));
+        Assert.Equal([extended], await user.IdsAsync("me/notifications"));
+        Assert.Equal([extended], await app.IdsAsync("users/expiry-u8/notifications"));
+        Assert.Equal([extended], await app.IdsAsync("users/expiry-u8/notifications?$filter=readState eq 'unread'"));
         foreach (string feed in new[] { "users/expiry-u7", "users/expiry-u8" })
         {
             var badge = await app.GetAsync($"{feed}/notifications/$count?$filter=readState eq 'unread'");
@@ -206,10 +206,6 @@ public abstract class ExpiryTests<TFactory>(TFactory service) where TFactory : S
 
     private static string Format(DateTimeOffset instant) => instant.ToString("O", CultureInfo.InvariantCulture);
 
-    private static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
-
-    private static async Task<string[]> IdsAsync(HttpClient client, string url) =>
-        [.. (await client.ReadNotificationAsync(url))["value"]!.AsArray().Select(n => n!["id"]!.GetValue<string>())];
 }
 
 /// <summary>The sweeper's settings: defaults, and start-up refusing values out of range.</summary>

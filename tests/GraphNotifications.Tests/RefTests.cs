@@ -7,7 +7,6 @@ namespace GraphNotifications.Tests;
 /// <summary><c>$ref</c> on <c>user/notifications</c>: linking a notification into feeds, and dismissing it from one.</summary>
 public sealed class RefTests(ServiceFactory service) : IClassFixture<ServiceFactory>
 {
-    private static JsonObject Reference(string url) => new() { ["@odata.id"] = url };
 
     [Fact]
     public async Task A_notification_is_linked_to_two_users_and_each_dismisses_it_alone()
@@ -17,16 +16,16 @@ public sealed class RefTests(ServiceFactory service) : IClassFixture<ServiceFact
         string id = await appA.CreateAsync("notifications");
         string url = $"http://localhost/v1.0/notifications('{id}')";
 
-        Assert.Equal(HttpStatusCode.NoContent, (await appA.PostAsync("users/ref-u1/notifications/$ref", Reference(url))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await appA.PostAsync("users/ref-u2/notifications/$ref", Reference($"notifications/{id}"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await appA.PostAsync("users/ref-u2/notifications/$ref", Reference(url))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await appA.PostAsync("users/ref-u1/notifications/$ref", Bodies.ReferenceTo(url))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await appA.PostAsync("users/ref-u2/notifications/$ref", Bodies.ReferenceTo($"notifications/{id}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await appA.PostAsync("users/ref-u2/notifications/$ref", Bodies.ReferenceTo(url))).StatusCode);
 
         var refs = await (await appA.GetAsync("users/ref-u1/notifications/$ref")).ReadObjectAsync();
         Assert.Equal("http://localhost/v1.0/$metadata#Collection($ref)", refs["@odata.context"]!.GetValue<string>());
         Assert.Equal([url], refs["value"]!.AsArray().Select(r => r!["@odata.id"]!.GetValue<string>()));
 
         // Another app can neither link nor dismiss it: to that app it does not exist.
-        Assert.Equal(HttpStatusCode.NotFound, (await appB.PostAsync("users/ref-u3/notifications/$ref", Reference(url))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await appB.PostAsync("users/ref-u3/notifications/$ref", Bodies.ReferenceTo(url))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await appB.DeleteAsync($"users/ref-u2/notifications/{id}/$ref")).StatusCode);
 
         // ref-u1 dismisses it through /me; it stays in ref-u2's feed and in the entity set.
@@ -66,7 +65,7 @@ public sealed class RefTests(ServiceFactory service) : IClassFixture<ServiceFact
         };
         string user = "spelling-" + spelling;
 
-        var response = await app.PostAsync($"users/{user}/notifications/$ref", Reference(reference));
+        var response = await app.PostAsync($"users/{user}/notifications/$ref", Bodies.ReferenceTo(reference));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync($"users/{user}/notifications/{id}")).StatusCode);
@@ -97,7 +96,7 @@ public sealed class RefTests(ServiceFactory service) : IClassFixture<ServiceFact
     {
         var app = service.AppOnly("ref-app-d");
 
-        var response = await app.PostAsync("users/ref-u4/notifications/$ref", Reference(reference));
+        var response = await app.PostAsync("users/ref-u4/notifications/$ref", Bodies.ReferenceTo(reference));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["@odata.id"], (await response.ReadObjectAsync()).ErrorTargets());
@@ -108,7 +107,7 @@ public sealed class RefTests(ServiceFactory service) : IClassFixture<ServiceFact
     {
         var app = service.AppOnly("ref-app-e");
 
-        var link = await app.PostAsync("users/ref-u5/notifications/$ref", Reference("notifications('00000000-0000-0000-0000-000000000000')"));
+        var link = await app.PostAsync("users/ref-u5/notifications/$ref", Bodies.ReferenceTo("notifications('00000000-0000-0000-0000-000000000000')"));
         var dismiss = await app.DeleteAsync("users/ref-u5/notifications/00000000-0000-0000-0000-000000000000/$ref");
         var byId = await app.DeleteAsync("users/ref-u5/notifications/$ref?$id=notifications('nothing')");
 

@@ -27,20 +27,8 @@ public abstract class GraphController : ODataController
 
     protected static IActionResult Error(GraphError error) => new GraphErrorResult(error);
 
-    /// <summary>
-    /// Whose feed the request acts on (<see cref="FeedAccess"/>); the items it answers are then edited on that feed's
-    /// path (<see cref="FeedEditLinks"/>).
-    /// </summary>
-    protected GraphError? ResolveFeed(string? routeUserId, out string owner)
-    {
-        var denied = FeedAccess.TryResolveOwner(Caller, routeUserId, out owner);
-        if (denied is null)
-        {
-            FeedEditLinks.Remember(HttpContext, routeUserId);
-        }
-
-        return denied;
-    }
+    /// <summary>Whose feed the request acts on, resolved before the action ran (<see cref="FeedOwnerAttribute"/>).</summary>
+    protected string FeedOwner => FeedOwnerAttribute.Of(HttpContext);
 
     /// <summary>A page of a collection, with every query option honored or refused.</summary>
     protected async Task<IActionResult> PageAsync<T>(IKeysetCollection<T> collection, ODataQueryOptions<T> options, CancellationToken cancellationToken)

@@ -13,16 +13,14 @@ namespace GraphNotifications.Api.Controllers;
 /// optional <c>throughDateTime</c>) becomes read, each an updated change. Whoever may change the feed's items may call
 /// it: the signed-in user on their own feed, an app on a user's feed of its tenant. 204.
 /// </summary>
+[FeedOwner]
 public sealed class MarkAllAsReadController(NotificationStore store, TimeProvider clock, IOptions<RecipientStateOptions> options) : GraphController
 {
     [ODataRoute("POST", "me/notifications/microsoft.graph.markAllAsRead")]
     [ODataRoute("POST", "users/{userId}/notifications/microsoft.graph.markAllAsRead")]
     public async Task<IActionResult> MarkAllAsRead(string? userId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         var (through, error) = await MarkAllAsReadBody.ReadAsync(Request, cancellationToken);
         if (error is not null)

@@ -17,16 +17,14 @@ namespace GraphNotifications.Api.Controllers;
 /// forms <c>delta()</c> and <c>microsoft.graph.delta()</c>. Whoever may list a feed may sync it, page by page or as a
 /// live stream (<c>Accept: text/event-stream</c>, see <see cref="FeedStream"/>).
 /// </summary>
+[FeedOwner]
 public sealed class NotificationsDeltaController(IServiceProvider services) : GraphController
 {
     [ODataRoute("GET", "me/notifications/microsoft.graph.delta()")]
     [ODataRoute("GET", "users/{userId}/notifications/microsoft.graph.delta()")]
     public async Task<IActionResult> Delta(string? userId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         var (options, refused) = DeltaOptions.Read(Request);
         if (refused is not null)

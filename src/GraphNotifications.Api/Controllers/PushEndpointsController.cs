@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GraphNotifications.Api.Errors;
+using GraphNotifications.Api.Identity;
 using GraphNotifications.Api.Protocol;
 using GraphNotifications.Api.Push;
 using GraphNotifications.Api.Resources;
@@ -18,6 +19,7 @@ namespace GraphNotifications.Api.Controllers;
 /// endpoint belongs to the caller's tenant and app and to that user, and exists for nobody else (404). The body is
 /// checked first, then the endpoint's host (the webhooks' rules); either failing is a 400 that stores nothing.
 /// </summary>
+[FeedOwner]
 public sealed class PushEndpointsController(PushEndpointStore store, IOptions<PushOptions> options, PushEndpointRules rules, TimeProvider clock)
     : GraphController
 {
@@ -25,10 +27,7 @@ public sealed class PushEndpointsController(PushEndpointStore store, IOptions<Pu
     [ODataRoute("GET", "users/{userId}/pushEndpoints")]
     public async Task<IActionResult> List(string? userId, ODataQueryOptions<PushEndpoint> queryOptions, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await PageAsync(store.Pages(App, owner), queryOptions, cancellationToken);
     }
@@ -37,10 +36,7 @@ public sealed class PushEndpointsController(PushEndpointStore store, IOptions<Pu
     [ODataRoute("GET", "users/{userId}/pushEndpoints/{pushEndpointId}")]
     public async Task<IActionResult> Get(string? userId, string pushEndpointId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await store.FindAsync(App, owner, pushEndpointId, cancellationToken) is { } endpoint ? Ok(endpoint) : Error(EndpointNotFound(pushEndpointId));
     }
@@ -50,10 +46,7 @@ public sealed class PushEndpointsController(PushEndpointStore store, IOptions<Pu
     [ChecksAcceptFirst]
     public async Task<IActionResult> Post(string? userId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         if (JsonBody.Unsupported(Request) is { } unsupported)
         {
@@ -95,10 +88,7 @@ public sealed class PushEndpointsController(PushEndpointStore store, IOptions<Pu
     [ODataRoute("DELETE", "users/{userId}/pushEndpoints/{pushEndpointId}")]
     public async Task<IActionResult> Delete(string? userId, string pushEndpointId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await store.DeleteAsync(App, owner, pushEndpointId, cancellationToken) ? NoContent() : Error(EndpointNotFound(pushEndpointId));
     }

@@ -21,16 +21,14 @@ namespace GraphNotifications.Api.Controllers;
 /// A user's feed: <c>/me/notifications</c> and <c>/users/{id}/notifications</c>, with the navigation-property POST
 /// and the <c>$ref</c> links. <c>/me</c> is the same feed as <c>/users/{the caller's id}</c>.
 /// </summary>
+[FeedOwner]
 public sealed class UserNotificationsController(NotificationStore store) : GraphController
 {
     [ODataRoute("GET", "me/notifications")]
     [ODataRoute("GET", "users/{userId}/notifications")]
     public async Task<IActionResult> List(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await PageAsync(store.FeedPages(App, owner), options, cancellationToken);
     }
@@ -39,10 +37,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications/$count")]
     public async Task<IActionResult> Count(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await CountAsync(store.FeedPages(App, owner), options, cancellationToken);
     }
@@ -51,10 +46,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications/{notificationId}")]
     public async Task<IActionResult> Get(string? userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         var notification = await store.Feed(App, owner).FirstOrDefaultAsync(n => n.Id == notificationId, cancellationToken);
         return notification is null ? Error(GraphError.NotificationNotFound(notificationId)) : Ok(notification);
@@ -66,10 +58,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [Idempotent]
     public async Task<IActionResult> Post(string? userId, [ModelBinder<ValidatedBody>] Notification? notification, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         if (notification is null || !ModelState.IsValid)
         {
@@ -85,10 +74,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [NotificationBody(BodyMode.Update)]
     public async Task<IActionResult> Patch(string? userId, string notificationId, [FromBody] Delta<Notification>? delta, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         if (delta is null || !ModelState.IsValid)
         {
@@ -103,10 +89,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("DELETE", "users/{userId}/notifications/{notificationId}")]
     public async Task<IActionResult> Delete(string? userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await DeleteNotificationAsync(store, new NotificationScope(App, owner), notificationId, cancellationToken);
     }
@@ -115,10 +98,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("GET", "users/{userId}/notifications/$ref")]
     public async Task<IActionResult> ListRefs(string? userId, ODataQueryOptions<Notification> options, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         if (options.SelectExpand is not null)
         {
@@ -145,10 +125,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [Idempotent]
     public async Task<IActionResult> CreateRef(string? userId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         // Read here rather than bound: the framework's binder reports a missing @odata.id as a null link, and a
         // reader of Graph's page who posts a whole notification here needs to be told where it belongs.
@@ -165,10 +142,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("DELETE", "users/{userId}/notifications/{notificationId}/$ref")]
     public async Task<IActionResult> DeleteRef(string? userId, string notificationId, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         return await UnlinkAsync(owner, notificationId, cancellationToken);
     }
@@ -177,10 +151,7 @@ public sealed class UserNotificationsController(NotificationStore store) : Graph
     [ODataRoute("DELETE", "users/{userId}/notifications/$ref")]
     public async Task<IActionResult> DeleteRefById(string? userId, [FromQuery(Name = "$id")] string? id, CancellationToken cancellationToken)
     {
-        if (ResolveFeed(userId, out string owner) is { } denied)
-        {
-            return Error(denied);
-        }
+        string owner = FeedOwner;
 
         if (string.IsNullOrWhiteSpace(id))
         {

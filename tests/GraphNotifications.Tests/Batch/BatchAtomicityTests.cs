@@ -12,7 +12,6 @@ namespace GraphNotifications.Tests.Batch;
 public abstract class BatchAtomicityTests<TFactory>(TFactory service) : IClassFixture<TFactory>
     where TFactory : ServiceFactoryBase
 {
-    private static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
 
     [SkippableFact]
     public async Task A_failing_request_leaves_no_write_of_its_group_behind()
@@ -23,7 +22,7 @@ public abstract class BatchAtomicityTests<TFactory>(TFactory service) : IClassFi
 
         var responses = await app.BatchAsync(
             Request("create", "POST", "users/atomic-rollback-u1/notifications", Bodies.Minimal("never stored"), atomicityGroup: "g"),
-            Request("link", "POST", "users/atomic-rollback-u2/notifications/$ref", Reference(existing), atomicityGroup: "g"),
+            Request("link", "POST", "users/atomic-rollback-u2/notifications/$ref", Bodies.Reference(existing), atomicityGroup: "g"),
             Request("patch", "PATCH", $"notifications/{existing}", new JsonObject { ["groupName"] = "never stored" }, atomicityGroup: "g"),
             Request("invalid", "POST", "users/atomic-rollback-u3/notifications", invalid, atomicityGroup: "g"),
             Request("after", "GET", "users/atomic-rollback-u2/notifications", dependsOn: ["g"]));
@@ -52,7 +51,7 @@ public abstract class BatchAtomicityTests<TFactory>(TFactory service) : IClassFi
 
         var responses = await app.BatchAsync(
             Request("create", "POST", "users/atomic-commit-u1/notifications", Bodies.Minimal("stored"), atomicityGroup: "g"),
-            Request("link", "POST", "users/atomic-commit-u2/notifications/$ref", Reference(existing), atomicityGroup: "g"),
+            Request("link", "POST", "users/atomic-commit-u2/notifications/$ref", Bodies.Reference(existing), atomicityGroup: "g"),
             Request("read", "GET", "users/atomic-commit-u2/notifications", dependsOn: ["link"], atomicityGroup: "g"),
             Request("patch", "PATCH", $"notifications/{existing}", new JsonObject { ["groupName"] = "stored" }, atomicityGroup: "g"));
 

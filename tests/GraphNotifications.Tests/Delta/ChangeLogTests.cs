@@ -34,8 +34,8 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         var app = service.AppOnly("changelog-app-1");
         string unlinked = await app.CreateAsync("notifications");
         string id = await app.CreateAsync("users/changelog-u1/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u2/notifications/$ref", Reference(id))).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u2/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u2/notifications/$ref", Bodies.Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u2/notifications/$ref", Bodies.Reference(id))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"notifications/{id}", new JsonObject { ["groupName"] = "g" })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.DeleteAsync($"users/changelog-u2/notifications/{id}/$ref")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.DeleteAsync($"notifications/{id}")).StatusCode);
@@ -64,7 +64,7 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         var app = service.AppOnly("changelog-app-2");
         var user = service.Delegated("changelog-u3", "changelog-app-2");
         string id = await user.CreateAsync("me/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u4/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u4/notifications/$ref", Bodies.Reference(id))).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await user.PatchAsync($"me/notifications/{id}", new JsonObject { ["groupName"] = "g" })).StatusCode);
 
@@ -77,7 +77,7 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
     {
         var app = service.AppOnly("changelog-app-3");
         string id = await app.CreateAsync("users/changelog-u5/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u6/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/changelog-u6/notifications/$ref", Bodies.Reference(id))).StatusCode);
         await ExpireAsync(id);
 
         await service.Services.GetRequiredService<ExpirySweeper>().SweepOnceAsync(CancellationToken.None);
@@ -98,7 +98,7 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, (await app.PatchAsync($"notifications/{id}", new JsonObject { ["payload"] = new JsonObject { ["visualContent"] = null } })).StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, (await app.DeleteAsync($"notifications/{id}", ifMatch: "W/\"9\"")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.DeleteAsync($"users/changelog-u8/notifications/{id}/$ref")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await app.PostAsync("users/changelog-u8/notifications/$ref", Reference("no-such-notification"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.PostAsync("users/changelog-u8/notifications/$ref", Bodies.Reference("no-such-notification"))).StatusCode);
 
         Assert.Equal([FeedChangeType.Created], (await EntriesAsync("changelog-app-4")).Select(e => e.ChangeType));
     }
@@ -144,7 +144,6 @@ public abstract class ChangeLogTests<TFactory>(TFactory service) : IClassFixture
         Assert.Single(await reader.FeedChangesAsync(scopeOfApp, "changelog-u10", mark, [], 1, CancellationToken.None));
     }
 
-    private static JsonObject Reference(string id) => StoreAccess.NotificationReference(id);
 
     private Task<List<ChangeLogEntry>> EntriesAsync(string appId) => service.ChangeLogOfAsync(appId);
 

@@ -35,7 +35,7 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
 
         var failed = await app.BatchAsync(
             Request("create", "POST", "users/changelog-tx-u1/notifications", Bodies.Minimal(), atomicityGroup: "g"),
-            Request("link", "POST", "users/changelog-tx-u2/notifications/$ref", Reference(existing), atomicityGroup: "g"),
+            Request("link", "POST", "users/changelog-tx-u2/notifications/$ref", Bodies.Reference(existing), atomicityGroup: "g"),
             Request("patch", "PATCH", $"notifications/{existing}", new JsonObject { ["groupName"] = "never" }, atomicityGroup: "g"),
             Request("invalid", "POST", "users/changelog-tx-u3/notifications", invalid, atomicityGroup: "g"));
         Assert.Equal([424, 424, 424, 400], failed.Values.Select(r => r.Status()));
@@ -43,7 +43,7 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
 
         var committed = await app.BatchAsync(
             Request("create", "POST", "users/changelog-tx-u1/notifications", Bodies.Minimal(), atomicityGroup: "g"),
-            Request("link", "POST", "users/changelog-tx-u2/notifications/$ref", Reference(existing), atomicityGroup: "g"),
+            Request("link", "POST", "users/changelog-tx-u2/notifications/$ref", Bodies.Reference(existing), atomicityGroup: "g"),
             Request("patch", "PATCH", $"notifications/{existing}", new JsonObject { ["groupName"] = "kept" }, atomicityGroup: "g"));
         Assert.Equal([201, 204, 204], committed.Values.Select(r => r.Status()));
         Assert.Equal(3, await EntryCountAsync());
@@ -73,7 +73,6 @@ public abstract class ChangeLogTransactionTests<TFactory>(TFactory service) : IC
         Assert.Equal(all, seen.Where(e => e.AppId == "changelog-order-app").Select(e => e.Position));
     }
 
-    private static JsonObject Reference(string id) => StoreAccess.NotificationReference(id);
 
     private async Task<int> EntryCountAsync() => (await service.ChangeLogOfAsync("changelog-tx-app")).Count;
 }

@@ -56,7 +56,7 @@ public abstract class DeltaQueryTests<TFactory>(TFactory service) : IClassFixtur
         string patched = await app.CreateAsync("users/delta-u2/notifications");
         string deleted = await app.CreateAsync("users/delta-u2/notifications");
         string dismissed = await app.CreateAsync("users/delta-u2/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/delta-u3/notifications/$ref", Reference(dismissed))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync("users/delta-u3/notifications/$ref", Bodies.Reference(dismissed))).StatusCode);
         string untouched = await app.CreateAsync("users/delta-u2/notifications");
         var initial = await FollowAsync(app, "users/delta-u2/notifications/delta");
         Assert.Equal(4, initial.Items.Count);

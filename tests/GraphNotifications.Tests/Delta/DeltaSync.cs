@@ -54,8 +54,6 @@ internal static class DeltaSync
 
     public static string? Removed(JsonObject item) => item["@removed"]?["reason"]?.GetValue<string>();
 
-    public static JsonObject Reference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
-
     public static async Task<JsonObject> GoneAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url);

@@ -40,7 +40,7 @@ public abstract class FanOutTests<TFactory>(TFactory service) : IClassFixture<TF
         var app = service.AppOnly(appId);
         var (owner, already, a, b) = (NewId("fo-owner"), NewId("fo-already"), NewId("fo-a"), NewId("fo-b"));
         string id = await app.CreateAsync($"users/{owner}/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{already}/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{already}/notifications/$ref", Bodies.Reference(id))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"users/{already}/notifications/{id}", new JsonObject { ["readState"] = "read" })).StatusCode);
         var syncs = new Dictionary<string, string>();
         foreach (string user in (string[])[owner, already, a, b])
@@ -162,7 +162,7 @@ public abstract class FanOutTests<TFactory>(TFactory service) : IClassFixture<TF
                 Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
                 Assert.Equal("notFound", (await refused.ReadObjectAsync()).ErrorCode());
                 // The same answer $ref gives the intruder.
-                Assert.Equal(HttpStatusCode.NotFound, (await intruder.PostAsync($"users/x/notifications/$ref", Reference(id))).StatusCode);
+                Assert.Equal(HttpStatusCode.NotFound, (await intruder.PostAsync($"users/x/notifications/$ref", Bodies.Reference(id))).StatusCode);
             }
 
             Assert.Equal(HttpStatusCode.NotFound, (await app.PostAsync($"notifications('{deleted}')/microsoft.graph.{action}", body)).StatusCode);

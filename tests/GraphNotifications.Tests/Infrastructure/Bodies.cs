@@ -82,6 +82,16 @@ public static class Bodies
     public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string url, string? ifNoneMatch) =>
         client.SendAsync(Request(HttpMethod.Get, url, ifNoneMatch: ifNoneMatch));
 
+    /// <summary>A <c>$ref</c> body that names one notification by its canonical URL, relative to the service root.</summary>
+    public static JsonObject Reference(string notificationId) => ReferenceTo($"notifications('{notificationId}')");
+
+    /// <summary>A <c>$ref</c> body whose <c>@odata.id</c> is <paramref name="url"/>, as it is.</summary>
+    public static JsonObject ReferenceTo(string url) => new() { ["@odata.id"] = url };
+
+    /// <summary>The ids of one page of notifications, in the page's order; fails the test unless the service answers 200.</summary>
+    public static async Task<string[]> IdsAsync(this HttpClient client, string url) =>
+        [.. (await client.ReadNotificationAsync(url))["value"]!.AsArray().Select(n => n!["id"]!.GetValue<string>())];
+
     /// <summary>Reads one notification and fails the test unless the service answers 200.</summary>
     public static async Task<JsonObject> ReadNotificationAsync(this HttpClient client, string url)
     {

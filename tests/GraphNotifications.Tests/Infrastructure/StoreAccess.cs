@@ -25,7 +25,4 @@ public static class StoreAccess
         var entries = await service.InStoreAsync(db => db.ChangeLog.AsNoTracking().Where(e => e.AppId == appId).Where(which ?? (_ => true)).ToListAsync());
         return [.. entries.OrderBy(e => e.Position)];
     }
-
-    /// <summary>A <c>$ref</c> body that names one notification by its canonical URL.</summary>
-    public static JsonObject NotificationReference(string id) => new() { ["@odata.id"] = $"notifications('{id}')" };
 }

@@ -65,7 +65,7 @@ public sealed class DiskFullTests
 
         // Still full: a small create is refused too, and nothing of the refused ones is stored.
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await client.PostAsync("me/notifications", Bodies.Minimal("refused")));
-        Assert.Equal(stored.Order(), await FeedIdsAsync(client));
+        Assert.Equal(stored.Order(), (await client.FeedIdsAsync()).Order());
         await service.AssertStatusAsync(HttpStatusCode.OK, await client.GetAsync($"me/notifications/{stored[0]}"));
         using var anonymous = service.ClientWith(token: null);
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await anonymous.GetAsync(new Uri(service.BaseAddress, "/health/ready")));
@@ -84,7 +84,7 @@ public sealed class DiskFullTests
         Assert.Equal("ok", ServiceProcessAssertions.SqliteScalar(database, "PRAGMA integrity_check"));
         await service.RestartAsync();
         using var restarted = service.Delegated(User, App);
-        Assert.Equal(stored.Order(), await FeedIdsAsync(restarted));
+        Assert.Equal(stored.Order(), (await restarted.FeedIdsAsync()).Order());
     }
 
     /// <summary>Writes <paramref name="path"/> until the file system has no byte left.</summary>
@@ -108,8 +108,6 @@ public sealed class DiskFullTests
         }
     }
 
-    private static async Task<IEnumerable<string>> FeedIdsAsync(HttpClient client) =>
-        (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>()).Order();
 
     /// <summary>Runs a command; null when it succeeded, else what it said.</summary>
     private static string? Run(string command, params string[] arguments)

@@ -305,7 +305,7 @@ public sealed class PostgresChangeOrderTests : IClassFixture<PostgresTestDatabas
 
                     break;
                 case 2 or 3:
-                    response = await client.PostAsync($"users/{user}/notifications/$ref", StoreAccess.NotificationReference(id));
+                    response = await client.PostAsync($"users/{user}/notifications/$ref", Bodies.Reference(id));
                     break;
                 case 4 or 5:
                     response = await client.DeleteAsync($"users/{user}/notifications/{id}/$ref");

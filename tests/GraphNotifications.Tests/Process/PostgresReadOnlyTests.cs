@@ -50,7 +50,7 @@ public sealed class PostgresReadOnlyTests : IClassFixture<PostgresTestDatabase>
             await service.WaitForOutputAsync("25006");
 
             await service.AssertStatusAsync(HttpStatusCode.OK, await client.GetAsync($"me/notifications/{stored[0]}"));
-            Assert.Equal(stored, await FeedIdsAsync(client));
+            Assert.Equal(stored, await client.FeedIdsAsync());
             await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await anonymous.GetAsync(new Uri(service.BaseAddress, "/health/ready")));
         }
         finally
@@ -66,11 +66,9 @@ public sealed class PostgresReadOnlyTests : IClassFixture<PostgresTestDatabase>
 
         await service.RestartAsync();
         using var restarted = service.Delegated(User, App);
-        Assert.Equal(stored.Order(), (await FeedIdsAsync(restarted)).Order());
+        Assert.Equal(stored.Order(), (await restarted.FeedIdsAsync()).Order());
     }
 
-    private static async Task<List<string>> FeedIdsAsync(HttpClient client) =>
-        [.. (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>())];
 
     /// <summary>Sets the database's default for new sessions and ends the service's sessions, so each new one has it.</summary>
     private void SetReadOnly(bool readOnly)

@@ -37,7 +37,7 @@ public sealed class ReadOnlyStoreTests
             await service.WaitForOutputAsync("SQLite Error");
 
             await service.AssertStatusAsync(HttpStatusCode.OK, await client.GetAsync($"me/notifications/{stored[0]}"));
-            Assert.Equal(stored, await FeedIdsAsync(client));
+            Assert.Equal(stored, await client.FeedIdsAsync());
         }
         finally
         {
@@ -53,7 +53,7 @@ public sealed class ReadOnlyStoreTests
         Assert.Equal("ok", IntegrityCheck(service.DatabasePath));
         await service.RestartAsync();
         using var restarted = service.Delegated(User, App);
-        Assert.Equal(stored.Order(), (await FeedIdsAsync(restarted)).Order());
+        Assert.Equal(stored.Order(), (await restarted.FeedIdsAsync()).Order());
     }
 
     [SkippableFact(Timeout = ServiceProcessCollection.TestTimeout)]
@@ -95,8 +95,6 @@ public sealed class ReadOnlyStoreTests
     private static string[] StoreFiles(ServiceProcess service) =>
         [.. new[] { "", "-wal" }.Select(suffix => service.DatabasePath + suffix).Where(File.Exists)];
 
-    private static async Task<List<string>> FeedIdsAsync(HttpClient client) =>
-        [.. (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>())];
 
     /// <summary>Runs <c>chattr</c> on the files; null when it succeeded, else what it said.</summary>
     private static string? Chattr(string flag, IEnumerable<string> files)

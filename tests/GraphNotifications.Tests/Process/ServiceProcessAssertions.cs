@@ -35,6 +35,10 @@ internal static class ServiceProcessAssertions
         Assert.True(JsonNode.DeepEquals(want, got), $"Expected{Environment.NewLine}{want}{Environment.NewLine}but read{Environment.NewLine}{got}");
     }
 
+    /// <summary>The ids in the signed-in user's feed, all pages, in the feed's order.</summary>
+    public static async Task<List<string>> FeedIdsAsync(this HttpClient client) =>
+        [.. (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>())];
+
     /// <summary>Every item of a collection, following its next links, failing the test unless each page answers 200.</summary>
     public static async Task<List<JsonObject>> ReadAllAsync(this HttpClient client, string url)
     {

@@ -45,7 +45,7 @@ public sealed class StoreFullTests
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await client.PostAsync("me/notifications", ServiceProcessAssertions.LargeNotification("refused")));
 
         // Reads keep working, and show exactly what was acknowledged.
-        Assert.Equal(stored.Order(), await FeedIdsAsync(client));
+        Assert.Equal(stored.Order(), (await client.FeedIdsAsync()).Order());
         await service.AssertStatusAsync(HttpStatusCode.OK, await client.GetAsync($"me/notifications/{stored[0]}"));
         using var anonymous = service.ClientWith(token: null);
         await service.AssertStatusAsync(HttpStatusCode.ServiceUnavailable, await anonymous.GetAsync(new Uri(service.BaseAddress, "/health/ready")));
@@ -63,11 +63,9 @@ public sealed class StoreFullTests
         Assert.Equal("ok", IntegrityCheck(service.DatabasePath));
         await service.RestartAsync();
         using var restarted = service.Delegated(User, App);
-        Assert.Equal(stored.Order(), await FeedIdsAsync(restarted));
+        Assert.Equal(stored.Order(), (await restarted.FeedIdsAsync()).Order());
     }
 
-    private static async Task<IEnumerable<string>> FeedIdsAsync(HttpClient client) =>
-        (await client.ReadAllAsync("me/notifications?$select=id")).Select(n => n["id"]!.GetValue<string>()).Order();
 
     private static long PageCount(string path) => Convert.ToInt64(Scalar(path, "PRAGMA page_count"), CultureInfo.InvariantCulture);
 

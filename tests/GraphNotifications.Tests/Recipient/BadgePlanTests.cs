@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Mvc.Testing;
+using GraphNotifications.Api.Storage;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
@@ -21,7 +25,12 @@ public sealed class BadgePlanTests(SqliteServiceFactory service) : IClassFixture
     public async Task The_badge_is_counted_from_the_read_state_index_alone()
     {
         const string User = "badge-plan-user";
-        var app = service.AppOnly("badge-plan-app");
+        // EF Core remembers for a second (its logging cache time) that nobody listened to its commands: without
+        // telemetry nobody does until this test's listener subscribes, so the count would go unseen.
+        using var observed = service.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.ConfigureDbContext<SqliteNotificationsDbContext>(db => db.ConfigureLoggingCacheTime(TimeSpan.Zero))));
+        var app = observed.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://localhost/v1.0/") });
+        app.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.AppOnly("badge-plan-app"));
         var ids = new List<string>();
         for (int i = 0; i < 6; i++)
         {

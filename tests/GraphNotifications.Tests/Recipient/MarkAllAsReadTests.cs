@@ -40,7 +40,7 @@ public abstract class MarkAllAsReadTests<TFactory>(TFactory service) : IClassFix
         }
 
         var ids = created.Select(c => c["id"]!.GetValue<string>()).ToList();
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{other}/notifications/$ref", Reference(ids[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{other}/notifications/$ref", Bodies.Reference(ids[0]))).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await app.PatchAsync($"users/{user}/notifications/{ids[1]}", new JsonObject { ["readState"] = "read" })).StatusCode);
         var initial = await FollowAsync(app, $"users/{user}/notifications/delta");
         string through = created[2]["createdDateTime"]!.GetValue<string>();

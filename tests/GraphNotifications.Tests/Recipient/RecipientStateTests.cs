@@ -60,7 +60,7 @@ public abstract class RecipientStateTests<TFactory>(TFactory service) : IClassFi
         var (alice, bob) = (NewId("alice"), NewId("bob"));
         var app = service.AppOnly(appId);
         string id = await app.CreateAsync($"users/{alice}/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{bob}/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{bob}/notifications/$ref", Bodies.Reference(id))).StatusCode);
         var aliceClient = service.Delegated(alice, appId);
         var bobClient = service.Delegated(bob, appId);
 
@@ -103,7 +103,7 @@ public abstract class RecipientStateTests<TFactory>(TFactory service) : IClassFi
         var (user, other) = (NewId("rs-user"), NewId("rs-other"));
         var app = service.AppOnly(appId);
         string id = await app.CreateAsync($"users/{user}/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{other}/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{other}/notifications/$ref", Bodies.Reference(id))).StatusCode);
 
         var response = await app.PatchAsync($"users/{user}/notifications/{id}", new JsonObject { ["readState"] = "read", ["groupName"] = "g2" },
             prefer: "return=representation");
@@ -232,7 +232,7 @@ public abstract class RecipientStateTests<TFactory>(TFactory service) : IClassFi
         var (user, other) = (NewId("rs-user"), NewId("rs-other"));
         var app = service.AppOnly(appId);
         string id = await app.CreateAsync($"users/{user}/notifications");
-        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{other}/notifications/$ref", Reference(id))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostAsync($"users/{other}/notifications/$ref", Bodies.Reference(id))).StatusCode);
         var initial = await FollowAsync(app, $"users/{user}/notifications/delta");
         Assert.Equal("unread", Assert.Single(initial.Items)["readState"]!.GetValue<string>());
         var otherInitial = await FollowAsync(app, $"users/{other}/notifications/delta");

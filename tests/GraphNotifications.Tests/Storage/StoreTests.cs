@@ -140,9 +140,9 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
         var app = _service.AppOnly("store-app-4");
         string id = await app.CreateAsync("notifications");
 
-        await AssertStatusAsync(HttpStatusCode.NoContent, app.PostAsync("users/store-dave/notifications/$ref", Reference(Url(id))));
-        await AssertStatusAsync(HttpStatusCode.NoContent, app.PostAsync("users/store-dave/notifications/$ref", Reference(Url(id))));
-        await AssertStatusAsync(HttpStatusCode.NoContent, app.PostAsync("users/store-erin/notifications/$ref", Reference($"notifications('{id}')")));
+        await AssertStatusAsync(HttpStatusCode.NoContent, app.PostAsync("users/store-dave/notifications/$ref", Bodies.ReferenceTo(Url(id))));
+        await AssertStatusAsync(HttpStatusCode.NoContent, app.PostAsync("users/store-dave/notifications/$ref", Bodies.ReferenceTo(Url(id))));
+        await AssertStatusAsync(HttpStatusCode.NoContent, app.PostAsync("users/store-erin/notifications/$ref", Bodies.ReferenceTo($"notifications('{id}')")));
         Assert.Equal([Url(id)], await RefsAsync(app, "users/store-dave"));
         Assert.Equal([id], await IdsAsync(app, "users/store-erin/notifications"));
 
@@ -165,7 +165,7 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
         var app = _service.AppOnly("store-app-5");
         string id = await app.CreateAsync("notifications");
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.PostAsync("users/store-frank/notifications/$ref", Reference(Url(id)))));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.PostAsync("users/store-frank/notifications/$ref", Bodies.ReferenceTo(Url(id)))));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode));
         Assert.Equal([Url(id)], await RefsAsync(app, "users/store-frank"));
@@ -191,7 +191,7 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
         Assert.Equal([live], await IdsAsync(app, "notifications"));
         await AssertStatusAsync(HttpStatusCode.NotFound, app.GetAsync($"users/store-grace/notifications/{expired}"));
         await AssertStatusAsync(HttpStatusCode.NotFound, app.GetAsync($"notifications/{expired}"));
-        await AssertStatusAsync(HttpStatusCode.NotFound, app.PostAsync("users/store-heidi/notifications/$ref", Reference(Url(expired))));
+        await AssertStatusAsync(HttpStatusCode.NotFound, app.PostAsync("users/store-heidi/notifications/$ref", Bodies.ReferenceTo(Url(expired))));
     }
 
     [SkippableFact]
@@ -225,7 +225,6 @@ public abstract class StoreTests<TFactory> : IClassFixture<TFactory>
 
     private static string Url(string id) => $"http://localhost/v1.0/notifications('{id}')";
 
-    private static JsonObject Reference(string url) => new() { ["@odata.id"] = url };
 
     private static JsonObject WithExpiry(DateTimeOffset expires)
     {
