@@ -8,7 +8,7 @@ namespace GraphNotifications.Tests.Infrastructure;
 /// whose point is what the store itself does.
 /// </summary>
 /// <param name="diagnostics">xunit's diagnostic sink, for the database's note when no server is configured.</param>
-public sealed class PostgresServiceFactory(IMessageSink diagnostics) : ServiceFactoryBase
+public class PostgresServiceFactory(IMessageSink diagnostics) : ServiceFactoryBase
 {
     public PostgresTestDatabase Database { get; } = new(diagnostics);
 

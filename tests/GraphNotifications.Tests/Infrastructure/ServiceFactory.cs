@@ -1,14 +1,23 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GraphNotifications.Tests.Infrastructure;
 
 /// <summary>
 /// The service in process, trusting <see cref="TestTokens"/>, on a fresh store per factory. Tests stay independent
-/// by using their own app and user ids.
+/// by using their own app and user ids. A test's own service (streams with a short heartbeat, a fake clock) is one
+/// of the store's factories with <see cref="Settings"/> and <see cref="TestServices"/>, not a factory of its own.
 /// </summary>
 public abstract class ServiceFactoryBase : WebApplicationFactory<Program>
 {
+    /// <summary>More settings for the service, such as a setting under test; they override the store's.</summary>
+    public IReadOnlyList<(string Key, string Value)> Settings { get; init; } = [];
+
+    /// <summary>Services a test adds or replaces, after the service's own (a fake clock, a test middleware).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected abstract void ConfigureStore(IWebHostBuilder builder);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -20,9 +29,19 @@ public abstract class ServiceFactoryBase : WebApplicationFactory<Program>
         builder.UseSetting("Push:AllowPrivateEndpoints", "true");
         builder.UseSetting("Push:RequireHttps", "false");
         ConfigureStore(builder);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in BearerSettings())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
         }
     }
 

@@ -6,12 +6,9 @@ namespace GraphNotifications.Tests.Infrastructure;
 /// The service in process on a real SQLite file, for tests whose point is what the store itself does:
 /// queries the database must translate (EF Core's in-memory provider would evaluate anything), keyset paging.
 /// </summary>
-public sealed class SqliteServiceFactory : ServiceFactoryBase
+public class SqliteServiceFactory : ServiceFactoryBase
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("graphnotifications-tests-").FullName;
-
-    /// <summary>More settings for the service, such as a store setting under test.</summary>
-    public IReadOnlyList<(string Key, string Value)> Settings { get; init; } = [];
 
     /// <summary>The store's database file (its write-ahead log is beside it, with "-wal" appended).</summary>
     public string DatabasePath => Path.Combine(_directory, "notifications.db");
@@ -20,10 +17,6 @@ public sealed class SqliteServiceFactory : ServiceFactoryBase
     {
         builder.UseSetting("Storage:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={DatabasePath}");
-        foreach (var (key, value) in Settings)
-        {
-            builder.UseSetting(key, value);
-        }
     }
 
     protected override void Dispose(bool disposing)

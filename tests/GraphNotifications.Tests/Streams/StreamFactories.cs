@@ -10,80 +10,53 @@ using Xunit.Abstractions;
 namespace GraphNotifications.Tests.Streams;
 
 /// <summary>
-/// The service in process for the stream's tests: a short heartbeat, a small per-stream buffer, and a
+/// What the stream's tests add to a store's factory: a short heartbeat, a small per-stream buffer, and a
 /// <see cref="ReaderHold"/> that can stop a stream's client from reading (requests that send <see cref="ReaderHold.Header"/>).
 /// </summary>
-public abstract class StreamServiceFactory : ServiceFactoryBase
+public static class StreamService
 {
     public const int BufferedChanges = 8;
 
-    public ReaderHold Hold { get; } = new();
-
-    protected virtual IEnumerable<(string Key, string Value)> StreamSettings =>
+    public static IReadOnlyList<(string Key, string Value)> Settings { get; } =
     [
         ("Streams:HeartbeatInterval", "00:00:00.200"),
         ("Streams:BufferedChanges", BufferedChanges.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("Streams:MaxStreamsPerUser", "3"),
     ];
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        foreach (var (key, value) in StreamSettings)
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new ReaderHold.Filter(Hold)));
-    }
+    public static Action<IServiceCollection> Holding(ReaderHold hold) =>
+        services => services.AddSingleton<IStartupFilter>(new ReaderHold.Filter(hold));
 }
 
-public sealed class SqliteStreamFactory : StreamServiceFactory
+/// <summary>A factory of the stream's service (<see cref="StreamService"/>).</summary>
+public interface IStreamService
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("graphnotifications-stream-").FullName;
-
-    protected override void ConfigureStore(IWebHostBuilder builder)
-    {
-        builder.UseSetting("Storage:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={Path.Combine(_directory, "notifications.db")}");
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        if (disposing)
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still held open: the temp folder is cleaned by the OS.
-            }
-        }
-    }
+    ReaderHold Hold { get; }
 }
 
-public sealed class PostgresStreamFactory(IMessageSink diagnostics) : StreamServiceFactory
+/// <summary>The stream's service on a SQLite file.</summary>
+public sealed class SqliteStreamFactory : SqliteServiceFactory, IStreamService
 {
-    public PostgresTestDatabase Database { get; } = new(diagnostics);
-
-    protected override void ConfigureStore(IWebHostBuilder builder)
+    public SqliteStreamFactory()
     {
-        builder.UseSetting("Storage:Provider", "Postgres");
-        builder.UseSetting("ConnectionStrings:Notifications", Database.ConnectionString);
+        Settings = StreamService.Settings;
+        TestServices = StreamService.Holding(Hold);
     }
 
-    protected override void Dispose(bool disposing)
+    public ReaderHold Hold { get; } = new();
+}
+
+/// <summary>The stream's service on a PostgreSQL database of its own.</summary>
+public sealed class PostgresStreamFactory : PostgresServiceFactory, IStreamService
+{
+    public PostgresStreamFactory(IMessageSink diagnostics)
+        : base(diagnostics)
     {
-        base.Dispose(disposing);
-        if (disposing)
-        {
-            Database.Dispose();
-        }
+        Settings = StreamService.Settings;
+        TestServices = StreamService.Holding(Hold);
     }
+
+    public ReaderHold Hold { get; } = new();
 }
 
 /// <summary>

@@ -1,37 +1,32 @@
 using System.Net;
 using GraphNotifications.Api.Streams;
 using GraphNotifications.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GraphNotifications.Tests.Streams;
 
-/// <summary>The stream's service with small limits and a clock the tests move.</summary>
-public sealed class LimitedStreamFactory : StreamServiceFactory
+/// <summary>The stream's service on a SQLite file, with small limits and a clock the tests move.</summary>
+public sealed class LimitedStreamFactory : SqliteServiceFactory
 {
     public const int PerUser = 2;
     public const int PerInstance = 3;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override IEnumerable<(string Key, string Value)> StreamSettings =>
-    [
-        ("Streams:MaxStreamsPerUser", PerUser.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Streams:MaxStreamsPerInstance", PerInstance.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ("Streams:RetryAfter", "00:00:07"),
-        // The shortest retention, so that the clock moves minutes past it, not days: every timer on the fake clock
-        // (sweepers, checkpoints) fires for each period it is moved over.
-        ("ChangeLog:Retention", "00:01:00"),
-    ];
-
-    protected override void ConfigureStore(IWebHostBuilder builder)
+    public LimitedStreamFactory()
     {
-        builder.UseSetting("Storage:Provider", "Sqlite");
-        builder.UseSetting("ConnectionStrings:Notifications", $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("graphnotifications-stream-").FullName, "n.db")}");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        Settings =
+        [
+            ("Streams:MaxStreamsPerUser", PerUser.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Streams:MaxStreamsPerInstance", PerInstance.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Streams:RetryAfter", "00:00:07"),
+            // The shortest retention, so that the clock moves minutes past it, not days: every timer on the fake clock
+            // (sweepers, checkpoints) fires for each period it is moved over.
+            ("ChangeLog:Retention", "00:01:00"),
+        ];
+        TestServices = services => services.AddSingleton<TimeProvider>(Clock);
     }
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 }
 
 /// <summary>

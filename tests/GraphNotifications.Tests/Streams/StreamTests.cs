@@ -23,7 +23,7 @@ public sealed class PostgresStreamTests : StreamTests<PostgresStreamFactory>
 /// change once, in commit order; resumed from the last event id without a gap or a repeat. Each test has its own app.
 /// </summary>
 public abstract class StreamTests<TFactory>(TFactory service) : IClassFixture<TFactory>
-    where TFactory : StreamServiceFactory
+    where TFactory : ServiceFactoryBase, IStreamService
 {
     [SkippableFact]
     public async Task A_stream_sends_the_feed_then_each_change_as_a_delta_page_writes_it()
@@ -176,7 +176,7 @@ public abstract class StreamTests<TFactory>(TFactory service) : IClassFixture<TF
             service.Hold.Hold();
             try
             {
-                for (int i = 0; i < StreamServiceFactory.BufferedChanges * 3; i++)
+                for (int i = 0; i < StreamService.BufferedChanges * 3; i++)
                 {
                     created.Add(await app.CreateAsync("users/stream-u7/notifications"));
                 }
