@@ -20,4 +20,14 @@ public sealed class SqliteStoreOptions
     /// Longer lets the log grow further between checkpoints (about 4 KiB per page written meanwhile).
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public static readonly TimeSpan MinimumStatisticsInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaximumStatisticsInterval = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How often <see cref="SqliteStatistics"/> runs <c>PRAGMA optimize</c>, which analyzes a table only when it lacks
+    /// statistics or has grown or shrunk tenfold since, and otherwise reads each table's size. Shorter lets the
+    /// planner learn sooner that a store which started empty has filled.
+    /// </summary>
+    public TimeSpan StatisticsInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -31,6 +31,8 @@ public static class StorageExtensions
                     .Validate(o => o.MaxPageCount is null or > 0, $"{SqliteStoreOptions.Section}:MaxPageCount must be positive.")
                     .Validate(o => o.CheckpointInterval > TimeSpan.Zero && o.CheckpointInterval <= TimeSpan.FromHours(1),
                         $"{SqliteStoreOptions.Section}:CheckpointInterval must lie between 0 and 1 hour.")
+                    .Validate(o => o.StatisticsInterval >= SqliteStoreOptions.MinimumStatisticsInterval && o.StatisticsInterval <= SqliteStoreOptions.MaximumStatisticsInterval,
+                        $"{SqliteStoreOptions.Section}:StatisticsInterval must lie between {SqliteStoreOptions.MinimumStatisticsInterval} and {SqliteStoreOptions.MaximumStatisticsInterval}.")
                     .ValidateOnStart();
                 services.AddSingleton<SqliteDurability>();
                 if (configuration.GetValue($"{SqliteStoreOptions.Section}:GroupCommit", true))
@@ -43,6 +45,7 @@ public static class StorageExtensions
                         .AddInterceptors(sp.GetRequiredService<StoreWriteWatch>()));
                 services.AddHostedService<SqliteWalCheckpointer>();
                 services.AddHostedService<SqliteCheckpointOnStop>();
+                services.AddHostedService<SqliteStatistics>();
                 break;
             case StorageProvider.Postgres:
                 CheckPostgresConnectionString(connectionString);
