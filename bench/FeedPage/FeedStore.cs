@@ -168,8 +168,8 @@ internal sealed class FeedStore
         transaction.Commit();
         transaction.Dispose();
 
-        // Back to the service's journal (WAL, which it also sets at start-up). No ANALYZE: the service never runs
-        // it, so the planner works without statistics here as it does in production.
+        // Back to the service's journal (WAL, which it also sets at start-up). No ANALYZE: the service gathers the
+        // statistics itself (SqliteStatistics runs PRAGMA optimize at start-up), as it does for a store in production.
         Execute(connection, "PRAGMA journal_mode=WAL;");
         return (ids, createdAt);
     }

@@ -116,7 +116,7 @@ internal static class BadgeBench
             command.ExecuteNonQuery();
         }
 
-        // No ANALYZE here: the store is as fresh as a service's would be, statistics are the service's to gather.
+        // No ANALYZE here: statistics are the service's to gather (PRAGMA optimize at its start-up).
         using var created = connection.CreateCommand();
         created.CommandText = "UPDATE \"Notifications\" SET \"CreatedDateTime\" = \"CreatedAt\";";
         created.ExecuteNonQuery();
