@@ -16,6 +16,9 @@ internal sealed record TargetKind(string Name, string Dll, IReadOnlyList<string>
         // Scenario 6's webhook receiver is the harness itself, on loopback over http.
         "--Subscriptions:AllowPrivateNotificationUrls=true",
         "--Subscriptions:RequireHttps=false",
+        // The fan-out bench's push service is the harness too.
+        "--Push:AllowPrivateEndpoints=true",
+        "--Push:RequireHttps=false",
     ]);
 
     public static TargetKind Baseline(string directory) => new("baseline", Path.Combine(directory, "Baseline.dll"),

@@ -18,12 +18,13 @@ namespace GraphNotifications.Bench.Harness.FanOut;
 /// them: the link rate, and the time from the first call to the last change notification at the harness's
 /// receiver;</item>
 /// <item>other writers: creates from 8 connections, alone and then while 10,000-recipient calls run back to back:
-/// their p50, p99 and max, what a fan-out does to everyone else's writes.</item>
+/// their p50, p99 and max, what a fan-out does to everyone else's writes;</item>
+/// <item>pushes: one <c>webPush</c> endpoint per recipient at a push service on loopback, the same calls for those
+/// recipients, and the time from the first call until every endpoint had its push (FanOutBench.Push.cs).</item>
 /// </list>
 /// SQLite for the service and the ceiling; PostgreSQL (a throwaway cluster) for the service, unless <c>--smoke</c>.
-/// Push delivery to a push-service stub (issue 17 section 1) is not measured here yet: see bench/README.md.
 /// </summary>
-internal static class FanOutBench
+internal static partial class FanOutBench
 {
     private const int Writers = 8;
 
@@ -45,6 +46,7 @@ internal static class FanOutBench
         string Value(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
         int Number(string name, int fallback) => int.Parse(Value(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
         bool smoke = args.Contains("--smoke");
+        bool pushesOnly = args.Contains("--pushes-only");
         var settings = new Settings(smoke, Number("--calls", smoke ? 1 : 10), Number("--per-call", smoke ? 100 : 10_000), Number("--webhooks", smoke ? 10 : 1_000),
             TimeSpan.FromSeconds(Number("--phase-seconds", smoke ? 2 : 15)), Number("--big-call", smoke ? 100 : 10_000));
         string serviceDirectory = Path.GetFullPath(Value("--service", "bench/.out/service"));
@@ -66,21 +68,35 @@ internal static class FanOutBench
             var links = new List<LinkRun>();
             var hooks = new List<WebhookRun>();
             var writers = new List<WriterRun>();
+            var pushes = new List<PushRun>();
 
             // SQLite: the service and the ceiling side by side, each on its own empty copy of the service's schema.
-            foreach (var kind in new[] { service, baseline })
+            foreach (var kind in pushesOnly ? [service] : new[] { service, baseline })
             {
                 string file = Path.Combine(work, $"{kind.Name}.db");
                 await SeededStore.CreateEmptyAsync(file);
                 using var target = Target.Start(kind, file);
                 await WaitReadyAsync(target);
-                links.Add(await LinksAsync(target, "SQLite", settings, "links", Log));
-                writers.Add(await OtherWritersAsync(target, "SQLite", settings, Log));
+                if (!pushesOnly)
+                {
+                    links.Add(await LinksAsync(target, "SQLite", settings, "links", Log));
+                    writers.Add(await OtherWritersAsync(target, "SQLite", settings, Log));
+                }
+
                 if (kind == service)
                 {
-                    hooks.Add(await WebhooksAsync(target, "SQLite", settings, Log));
+                    if (!pushesOnly)
+                    {
+                        hooks.Add(await WebhooksAsync(target, "SQLite", settings, Log));
+                    }
+
+                    pushes.Add(await PushesAsync(target, new PushStore("SQLite", "Sqlite", $"Data Source={file}"), settings, Log));
                 }
             }
+
+            // The library alone, at most 20,000 pushes: its rate is what it is compared by.
+            var ceiling = await PushCeiling.RunAsync(Math.Min(20_000, settings.Calls * settings.PerCall));
+            Log($"push ceiling: {ceiling.Reached}/{ceiling.Pushes} in {ceiling.Seconds:0.00} s, {ceiling.PushesPerSecond:0} pushes/s, harness CPU {ceiling.CpuSeconds:0.0} s");
 
             string postgresVersion = "not run (--smoke)";
             if (!smoke)
@@ -94,12 +110,17 @@ internal static class FanOutBench
                 };
                 using var target = Target.Start(onPostgres, Path.Combine(work, "unused.db"));
                 await WaitReadyAsync(target);
-                links.Add(await LinksAsync(target, "PostgreSQL", settings, "links", Log));
-                writers.Add(await OtherWritersAsync(target, "PostgreSQL", settings, Log));
-                hooks.Add(await WebhooksAsync(target, "PostgreSQL", settings, Log));
+                if (!pushesOnly)
+                {
+                    links.Add(await LinksAsync(target, "PostgreSQL", settings, "links", Log));
+                    writers.Add(await OtherWritersAsync(target, "PostgreSQL", settings, Log));
+                    hooks.Add(await WebhooksAsync(target, "PostgreSQL", settings, Log));
+                }
+
+                pushes.Add(await PushesAsync(target, new PushStore("PostgreSQL", "Postgres", cluster.ConnectionString("fanout")), settings, Log));
             }
 
-            string report = Render(settings, links, hooks, writers, postgresVersion, loadAtStart, LoadAverage(), clock.Elapsed);
+            string report = Render(args, settings, links, hooks, writers, pushes, ceiling, postgresVersion, loadAtStart, LoadAverage(), clock.Elapsed);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(results))!);
             await File.WriteAllTextAsync(results, report);
             Console.WriteLine(report);
@@ -307,52 +328,95 @@ internal static class FanOutBench
         return new Writes(all.Count, all.Count / seconds, Percentile(all, 0.5), Percentile(all, 0.99), all.Count > 0 ? all[^1] : double.NaN);
     }
 
-    private static string Render(Settings s, List<LinkRun> links, List<WebhookRun> hooks, List<WriterRun> writers, string postgresVersion,
+    private static string Render(string[] args, Settings s, List<LinkRun> links, List<WebhookRun> hooks, List<WriterRun> writers, List<PushRun> pushes, PushCeiling.Run pushCeiling, string postgresVersion,
         string loadAtStart, string loadAtEnd, TimeSpan elapsed)
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         md.AppendLine(c, $"# Fan-out: addRecipients at scale, {DateTime.UtcNow:yyyy-MM-dd}{(s.Smoke ? " (smoke run: checks the harness, not a result)" : "")}");
         md.AppendLine();
-        md.AppendLine(c, $"Command: `bench/run-fanout.sh{(s.Smoke ? " --smoke" : "")}`; {Environment.ProcessorCount} cores, {elapsed.TotalSeconds:0} s; load average {loadAtStart} at the start, {loadAtEnd} at the end. Release builds, Production, the harness on the same machine; empty stores. PostgreSQL: {postgresVersion}, a throwaway cluster with its default settings.");
+        md.AppendLine(c, $"Command: `{CommandLine(args)}`; {Environment.ProcessorCount} cores, {elapsed.TotalSeconds:0} s; load average {loadAtStart} at the start, {loadAtEnd} at the end. Release builds, Production, the harness on the same machine; empty stores. PostgreSQL: {postgresVersion}, a throwaway cluster with its default settings.");
         md.AppendLine();
-        md.AppendLine(c, $"## Link rate: {s.Calls * s.PerCall:N0} recipients in {s.Calls} calls of {s.PerCall:N0}, one at a time");
+        if (links.Count > 0)
+        {
+            md.AppendLine(c, $"## Link rate: {s.Calls * s.PerCall:N0} recipients in {s.Calls} calls of {s.PerCall:N0}, one at a time");
+            md.AppendLine();
+            md.AppendLine("| target | store | links | seconds (sum of calls) | links/s | a call, p50 | a call, max | vs the ceiling |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|");
+            var ceiling = links.FirstOrDefault(l => l.Target == "baseline");
+            foreach (var l in links)
+            {
+                md.AppendLine(c, $"| {l.Target} | {l.Store} | {l.Links:N0} | {l.Seconds:0.00} | {l.Rate:N0} | {l.P50CallMs:0} ms | {l.MaxCallMs:0} ms | {(ceiling is null || l == ceiling ? "" : $"{l.Rate / ceiling.Rate:0.00}x")} |");
+            }
+        }
+
+        if (hooks.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(c, $"## With {s.Webhooks:N0} subscribed webhooks (the service)");
+            md.AppendLine();
+            md.AppendLine(c, $"The same calls for another {s.Calls * s.PerCall:N0} users, {s.Webhooks:N0} of whose feeds (spread evenly over the calls) have a subscription (changeType created) at a receiver in the harness; time from the first call to the last change notification received.");
+            md.AppendLine();
+            md.AppendLine("| store | links/s | a call, p50 | change notifications received | first call to the last one |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var h in hooks)
+            {
+                md.AppendLine(c, $"| {h.Store} | {h.Links.Rate:N0} | {h.Links.P50CallMs:0} ms | {h.Delivered:N0} / {h.Subscriptions:N0} | {h.SecondsToLastDelivery:0.00} s |");
+            }
+        }
+
+        if (writers.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine(c, $"## Other writers beside {s.BigCall:N0}-recipient calls");
+            md.AppendLine();
+            md.AppendLine(c, $"Creates (`POST /me/notifications`) from {Writers} connections for {s.Phase.TotalSeconds:0} s alone, then for {s.Phase.TotalSeconds:0} s while one client sends {s.BigCall:N0}-recipient `addRecipients` calls back to back (each on a new notification).");
+            md.AppendLine();
+            md.AppendLine("| target | store | creates/s alone | p50 | p99 | max | creates/s beside fan-outs | p50 | p99 | max | fan-out calls | a call, p50 | a call, max |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var w in writers)
+            {
+                md.AppendLine(c, $"| {w.Target} | {w.Store} | {w.Alone.PerSecond:0} | {w.Alone.P50Ms:0.0} ms | {w.Alone.P99Ms:0.0} ms | {w.Alone.MaxMs:0} ms | {w.WithFanOut.PerSecond:0} | {w.WithFanOut.P50Ms:0.0} ms | {w.WithFanOut.P99Ms:0.0} ms | {w.WithFanOut.MaxMs:0} ms | {w.FanOutCalls} | {w.FanOutCallP50Ms:0} ms | {w.FanOutCallMaxMs:0} ms |");
+            }
+        }
+
+        md.AppendLine(c, $"## Web Push to {s.Calls * s.PerCall:N0} recipients (the service), beside the library alone");
         md.AppendLine();
-        md.AppendLine("| target | store | links | seconds (sum of calls) | links/s | a call, p50 | a call, max | vs the ceiling |");
+        md.AppendLine(c, $"{s.Calls} `addRecipients` calls of {s.PerCall:N0} new users, each user with one `webPush` endpoint at a push service on loopback in the harness (Kestrel: reads each body, chunked or not, answers 201, counts the pushes per endpoint; it does not decrypt, the tests do). The first endpoint is registered through the API, the others are copies of its stored row (not timed). *First push*, *last endpoint*: seconds from the first call until the first push arrived, and until every endpoint had had one; pushes/s between the two. CPU: the service's, from the first call to the last push, and the harness's (the push service, mostly) over the same time. The pending pushes (the outbox) sampled each second.");
+        md.AppendLine();
+        md.AppendLine("| store | links/s | endpoints reached | duplicates | malformed | first push | last endpoint | pushes/s | pending, peak | service CPU | service CPU a push | harness CPU a push |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var p in pushes)
+        {
+            md.AppendLine(c, $"| {p.Store} | {p.Links.Rate:N0} | {p.Reached:N0} / {p.Endpoints:N0} | {p.Duplicates:N0} | {p.Malformed:N0} | {p.SecondsToFirst:0.00} s | {p.SecondsToLast:0.00} s | {p.PushesPerSecond:N0} | {p.PeakPending:N0} | {p.ServiceCpuSeconds:0.0} s | {p.ServiceCpuSeconds * 1000 / Math.Max(1, p.Reached):0.00} ms | {p.HarnessCpuSeconds * 1000 / Math.Max(1, p.Reached):0.00} ms |");
+        }
+
+        md.AppendLine();
+        md.AppendLine(c, $"The ceiling: the library the service sends with (Lib.Net.Http.WebPush), alone in the harness with no store, {pushCeiling.Pushes:N0} pushes of the service's size to the same kind of push service, 32 at a time (the worker's `Push:SendBatchSize`): each encrypted (`aes128gcm`, a new ephemeral key) and VAPID-signed. Its CPU is the harness's, push service included.");
+        md.AppendLine();
+        md.AppendLine("| pushes | reached | duplicates | malformed | seconds | pushes/s | harness CPU | CPU a push |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
-        var ceiling = links.FirstOrDefault(l => l.Target == "baseline");
-        foreach (var l in links)
-        {
-            md.AppendLine(c, $"| {l.Target} | {l.Store} | {l.Links:N0} | {l.Seconds:0.00} | {l.Rate:N0} | {l.P50CallMs:0} ms | {l.MaxCallMs:0} ms | {(ceiling is null || l == ceiling ? "" : $"{l.Rate / ceiling.Rate:0.00}x")} |");
-        }
-
-        md.AppendLine();
-        md.AppendLine(c, $"## With {s.Webhooks:N0} subscribed webhooks (the service)");
-        md.AppendLine();
-        md.AppendLine(c, $"The same calls for another {s.Calls * s.PerCall:N0} users, {s.Webhooks:N0} of whose feeds (spread evenly over the calls) have a subscription (changeType created) at a receiver in the harness; time from the first call to the last change notification received.");
-        md.AppendLine();
-        md.AppendLine("| store | links/s | a call, p50 | change notifications received | first call to the last one |");
-        md.AppendLine("|---|---|---|---|---|");
-        foreach (var h in hooks)
-        {
-            md.AppendLine(c, $"| {h.Store} | {h.Links.Rate:N0} | {h.Links.P50CallMs:0} ms | {h.Delivered:N0} / {h.Subscriptions:N0} | {h.SecondsToLastDelivery:0.00} s |");
-        }
-
-        md.AppendLine();
-        md.AppendLine(c, $"## Other writers beside {s.BigCall:N0}-recipient calls");
-        md.AppendLine();
-        md.AppendLine(c, $"Creates (`POST /me/notifications`) from {Writers} connections for {s.Phase.TotalSeconds:0} s alone, then for {s.Phase.TotalSeconds:0} s while one client sends {s.BigCall:N0}-recipient `addRecipients` calls back to back (each on a new notification).");
-        md.AppendLine();
-        md.AppendLine("| target | store | creates/s alone | p50 | p99 | max | creates/s beside fan-outs | p50 | p99 | max | fan-out calls | a call, p50 | a call, max |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var w in writers)
-        {
-            md.AppendLine(c, $"| {w.Target} | {w.Store} | {w.Alone.PerSecond:0} | {w.Alone.P50Ms:0.0} ms | {w.Alone.P99Ms:0.0} ms | {w.Alone.MaxMs:0} ms | {w.WithFanOut.PerSecond:0} | {w.WithFanOut.P50Ms:0.0} ms | {w.WithFanOut.P99Ms:0.0} ms | {w.WithFanOut.MaxMs:0} ms | {w.FanOutCalls} | {w.FanOutCallP50Ms:0} ms | {w.FanOutCallMaxMs:0} ms |");
-        }
-
-        md.AppendLine();
-        md.AppendLine("Push delivery to a push-service stub (issue 17 section 1) is not part of this run: see bench/README.md, \"Fan-out\".");
+        md.AppendLine(c, $"| {pushCeiling.Pushes:N0} | {pushCeiling.Reached:N0} | {pushCeiling.Duplicates:N0} | {pushCeiling.Malformed:N0} | {pushCeiling.Seconds:0.00} | {pushCeiling.PushesPerSecond:N0} | {pushCeiling.CpuSeconds:0.0} s | {pushCeiling.CpuSeconds * 1000 / Math.Max(1, pushCeiling.Reached):0.00} ms |");
         return md.ToString();
+    }
+
+    /// <summary>The run's command as bench/run-fanout.sh takes it: without the folders it adds, and without where the results went.</summary>
+    private static string CommandLine(string[] args)
+    {
+        var words = new List<string> { "bench/run-fanout.sh" };
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--service" or "--baseline" or "--results")
+            {
+                i++;
+            }
+            else if (args[i] != "--fanout")
+            {
+                words.Add(args[i]);
+            }
+        }
+
+        return string.Join(' ', words);
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -85,7 +85,9 @@ public sealed class PushProcessTests(ITestOutputHelper output) : IDisposable
 
 /// <summary>
 /// Two service processes on one PostgreSQL database: pushes made through either are claimed in batches by both
-/// (<c>FOR UPDATE SKIP LOCKED</c>), and every push reaches its endpoint once, in order.
+/// (<c>FOR UPDATE SKIP LOCKED</c>), each instance sends some of them, and every push reaches its endpoint once, in
+/// order. Each instance signs with its own <c>Push:VapidSubject</c> (the JWT's <c>sub</c>, which the push service
+/// reads once the signature verifies): that is how the push service tells who sent a push.
 /// </summary>
 [Collection(ServiceProcessCollection.Name)]
 public sealed class PostgresPushProcessTests : IClassFixture<PostgresTestDatabase>, IDisposable
@@ -107,9 +109,12 @@ public sealed class PostgresPushProcessTests : IClassFixture<PostgresTestDatabas
     {
         // Steady state: a timeout and a lease no send on this loaded machine comes near, so a second send could only be
         // a second claim.
-        string[] settings = [.. PushProcessTests.Settings, "Push:Timeout=00:00:15", "Push:ClaimLease=00:01:00"];
-        await using var first = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, settings);
-        await using var second = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, settings);
+        // At most SendBatchSize pushes in flight per instance, fewer than the endpoints: one instance cannot claim them all.
+        const int batch = 4;
+        string[] settings = [.. PushProcessTests.Settings, "Push:Timeout=00:00:15", "Push:ClaimLease=00:01:00", $"Push:SendBatchSize={batch}"];
+        const string firstSubject = "mailto:first@push.test", secondSubject = "mailto:second@push.test";
+        await using var first = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, [.. settings, $"Push:VapidSubject={firstSubject}"]);
+        await using var second = await ServiceProcess.StartOnPostgresAsync(_database.ConnectionString, [.. settings, $"Push:VapidSubject={secondSubject}"]);
         await using var stub = await PushProcessTests.StartStubAsync(_agents, first);
         using var throughFirst = first.AppOnly("push-pg-app");
         using var throughSecond = second.AppOnly("push-pg-app");
@@ -119,7 +124,10 @@ public sealed class PostgresPushProcessTests : IClassFixture<PostgresTestDatabas
             await PushProcessTests.RegisterAsync(stub, throughFirst, $"users/{user}/pushEndpoints", [$"{user}-a", $"{user}-b"]);
         }
 
-        // Each push held a little, so both instances have pushes to claim while the other sends.
+        // The first pushes are held until more are in flight at once than one instance may send: both must be sending
+        // (an event, not a race the second could lose on a slow machine); after that each is held a little, so both
+        // keep having pushes to claim while the other sends.
+        stub.HoldUntilInFlight(batch + 1);
         stub.Delay = TimeSpan.FromMilliseconds(50);
         var ids = new List<(string User, string Id)>();
         for (int i = 0; i < 40; i++)
@@ -130,9 +138,12 @@ public sealed class PostgresPushProcessTests : IClassFixture<PostgresTestDatabas
 
         var received = await stub.WaitForAsync(r => PushProcessTests.Delivered(r).Count == ids.Count * 2, TimeSpan.FromSeconds(60));
         int duplicates = received.Length - PushProcessTests.Delivered(received).Count;
-        _output.WriteLine($"two instances: {ids.Count * 2} pushes, {received.Length} requests, {duplicates} duplicates");
+        int byFirst = received.Count(r => r.VapidSubject == firstSubject), bySecond = received.Count(r => r.VapidSubject == secondSubject);
+        _output.WriteLine($"two instances: {ids.Count * 2} pushes, {received.Length} requests, {duplicates} duplicates; sent by the first {byFirst}, by the second {bySecond}");
         Assert.Equal(0, duplicates);
         Assert.All(received, r => Assert.Null(r.VapidProblem));
+        Assert.True(byFirst > 0 && bySecond > 0, $"one instance sent every push: the first {byFirst}, the second {bySecond}");
+        Assert.Equal(received.Length, byFirst + bySecond);
         foreach (string user in users)
         {
             var expected = ids.Where(i => i.User == user).Select(i => i.Id).ToList();

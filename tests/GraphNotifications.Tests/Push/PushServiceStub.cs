@@ -7,9 +7,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace GraphNotifications.Tests.Push;
 
-/// <summary>One push as the stub received it: its headers, what the VAPID check found, and the decrypted JSON.</summary>
+/// <summary>
+/// One push as the stub received it: its headers, what the VAPID check found, the VAPID JWT's <c>sub</c> (the sender's
+/// <c>Push:VapidSubject</c>, once the signature verified), and the decrypted JSON.
+/// </summary>
 public sealed record ReceivedPush(string Subscription, int Status, string? Ttl, string? Urgency, string? Topic, string? ContentEncoding,
-    string? VapidProblem, JsonObject? Payload, string? DecryptError);
+    string? VapidProblem, JsonObject? Payload, string? DecryptError, string? VapidSubject = null);
 
 /// <summary>
 /// A Web Push service (RFC 8030) on a loopback port, independent of the service: each subscription is a path
@@ -23,6 +26,9 @@ public sealed class PushServiceStub : IAsyncDisposable
     private readonly UserAgents _agents;
     private readonly ConcurrentDictionary<string, UserAgentKeys> _subscriptions = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string? RetryAfter)>> _answers = new();
+    private readonly TaskCompletionSource _enoughInFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _holdUntilInFlight;
     private LoopbackApp _app = null!;
 
     private PushServiceStub(UserAgents agents, string vapidPublicKey) => (_agents, VapidPublicKey) = (agents, vapidPublicKey);
@@ -31,6 +37,13 @@ public sealed class PushServiceStub : IAsyncDisposable
 
     /// <summary>How long each push is held before its answer: a slow push service, so a test can act mid-delivery.</summary>
     public TimeSpan Delay { get; set; }
+
+    /// <summary>
+    /// Holds every request unanswered until <paramref name="count"/> are in flight at once, then answers them all and
+    /// holds no more: proof that senders sent that many in parallel (one instance sends at most
+    /// <c>Push:SendBatchSize</c>), an event to wait on rather than a delay.
+    /// </summary>
+    public void HoldUntilInFlight(int count) => _holdUntilInFlight = count;
 
     /// <summary>Every request, in arrival order.</summary>
     public ConcurrentQueue<ReceivedPush> Received { get; } = new();
@@ -89,7 +102,18 @@ public sealed class PushServiceStub : IAsyncDisposable
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         byte[] body = buffer.ToArray();
-        string? vapidProblem = CheckVapid(context.Request.Headers.Authorization.ToString(), new Uri(_app.Address.GetLeftPart(UriPartial.Authority)));
+        var (vapidProblem, vapidSubject) = CheckVapid(context.Request.Headers.Authorization.ToString(), new Uri(_app.Address.GetLeftPart(UriPartial.Authority)));
+        int inFlight = Interlocked.Increment(ref _inFlight);
+        if (_holdUntilInFlight > 0)
+        {
+            if (inFlight >= _holdUntilInFlight)
+            {
+                _enoughInFlight.TrySetResult();
+            }
+
+            await _enoughInFlight.Task.WaitAsync(context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -120,6 +144,7 @@ public sealed class PushServiceStub : IAsyncDisposable
         // Answered before the decryption (one node process decrypts for the whole stub): a slow stub would make the
         // service time out and send again.
         await context.Response.CompleteAsync();
+        Interlocked.Decrement(ref _inFlight);
         JsonObject? payload = null;
         string? decryptError = "unknown subscription";
         if (_subscriptions.TryGetValue(name, out var keys))
@@ -129,11 +154,18 @@ public sealed class PushServiceStub : IAsyncDisposable
             payload = text is null ? null : JsonNode.Parse(text) as JsonObject;
         }
 
-        Received.Enqueue(new ReceivedPush(name, status, seen.Ttl, seen.Urgency, seen.Topic, seen.Encoding, vapidProblem, payload, decryptError));
+        Received.Enqueue(new ReceivedPush(name, status, seen.Ttl, seen.Urgency, seen.Topic, seen.Encoding, vapidProblem, payload, decryptError, vapidSubject));
     }
 
-    /// <summary>Null when the request's VAPID authorization is sound; else what is wrong with it.</summary>
-    private string? CheckVapid(string authorization, Uri origin)
+    /// <summary>What is wrong with the request's VAPID authorization (null when it is sound), and its <c>sub</c> once its signature verified.</summary>
+    private (string? Problem, string? Subject) CheckVapid(string authorization, Uri origin)
+    {
+        string? subject = null;
+        string? problem = VapidProblem(authorization, origin, ref subject);
+        return (problem, subject);
+    }
+
+    private string? VapidProblem(string authorization, Uri origin, ref string? subject)
     {
         if (!authorization.StartsWith("vapid ", StringComparison.Ordinal))
         {
@@ -185,7 +217,7 @@ public sealed class PushServiceStub : IAsyncDisposable
             return $"exp {exp} is not within the next 24 hours";
         }
 
-        string? subject = claims["sub"]?.GetValue<string>();
+        subject = claims["sub"]?.GetValue<string>();
         return subject is not null && (subject.StartsWith("mailto:", StringComparison.Ordinal) || subject.StartsWith("https:", StringComparison.Ordinal))
             ? null
             : $"sub {subject} is not a mailto: or https: URL";
