@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Fan-out's figures (issue 17): the link rate of addRecipients (100,000 recipients in 10 calls) on SQLite and
-# PostgreSQL beside the ceiling (bench/Baseline) doing the same insert, the same with 1,000 subscribed webhooks, and
-# what 10,000-recipient calls do to other writers' latency. Publishes the service and the ceiling (Release), builds
-# the harness and runs its --fanout scenario.
+# PostgreSQL beside the ceiling (bench/Baseline) doing the same insert, the same with 1,000 subscribed webhooks,
+# what 10,000-recipient calls do to other writers' latency, and the time until a Web Push to each of 100,000
+# recipients has reached a push service on loopback, beside the push library alone. Publishes the service and the
+# ceiling (Release), builds the harness and runs its --fanout scenario. See bench/README.md, "Fan-out".
 #
-#   bench/run-fanout.sh            full run (a few minutes): bench/results/<yyyy-MM-dd>-fanout.md
-#   bench/run-fanout.sh --smoke    100 recipients, 10 webhooks, SQLite only, seconds: results in a temporary folder
+#   bench/run-fanout.sh                 full run (many minutes): bench/results/<yyyy-MM-dd>-fanout.md
+#   bench/run-fanout.sh --pushes-only   the pushes and their ceiling only: bench/results/<yyyy-MM-dd>-fanout-push.md
+#   bench/run-fanout.sh --smoke         100 recipients, 10 webhooks, 100 pushes, SQLite only, seconds: results in a temporary folder
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

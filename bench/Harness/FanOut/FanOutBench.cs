@@ -51,10 +51,11 @@ internal static partial class FanOutBench
             TimeSpan.FromSeconds(Number("--phase-seconds", smoke ? 2 : 15)), Number("--big-call", smoke ? 100 : 10_000));
         string serviceDirectory = Path.GetFullPath(Value("--service", "bench/.out/service"));
         string baselineDirectory = Path.GetFullPath(Value("--baseline", "bench/.out/baseline"));
-        string results = Value("--results", Path.Combine("bench", "results", $"{DateTime.UtcNow:yyyy-MM-dd}-fanout.md"));
+        string name = pushesOnly ? "fanout-push.md" : "fanout.md";
+        string results = Value("--results", Path.Combine("bench", "results", $"{DateTime.UtcNow:yyyy-MM-dd}-{name}"));
         if (Directory.Exists(results))
         {
-            results = Path.Combine(results, "fanout.md");
+            results = Path.Combine(results, name);
         }
 
         string work = Directory.CreateTempSubdirectory("graphnotifications-bench-fanout-").FullName;

@@ -9,10 +9,10 @@ namespace GraphNotifications.Tests.Hostile;
 public static class HostileBudget
 {
     public const string Variable = "HOSTILE_CASES";
-    public const int DefaultTotal = 21_000;
+    public const int DefaultTotal = 28_000;
 
     /// <summary>The weights of the properties, which add up to this.</summary>
-    public const int TotalWeight = 21;
+    public const int TotalWeight = 28;
 
     public static int Total =>
         int.TryParse(Environment.GetEnvironmentVariable(Variable), NumberStyles.None, CultureInfo.InvariantCulture, out int total) && total > 0

@@ -99,8 +99,12 @@ internal static class PushOutboxFill
             .Where(n => ids.Contains(n.Id))
             .Select(n => new { n.Id, n.ExpirationDateTime, n.TargetPolicy })
             .ToDictionaryAsync(n => n.Id, cancellationToken);
+        // The recipients' states, for updates only, and only of the entries' users: a notification fanned out to many
+        // feeds has a link per recipient, and reading them all for every batch would grow with the audience.
+        string[] updated = [.. reached.Where(e => e.ChangeType == FeedChangeType.Updated).Select(e => e.NotificationId).Distinct(StringComparer.Ordinal)];
+        string[] updatedUsers = [.. reached.Where(e => e.ChangeType == FeedChangeType.Updated).Select(e => e.UserId).Distinct(StringComparer.Ordinal)];
         var states = (await db.Links.AsNoTracking()
-                .Where(l => ids.Contains(l.NotificationId))
+                .Where(l => updated.Contains(l.NotificationId) && updatedUsers.Contains(l.UserId))
                 .Select(l => new { l.TenantId, l.AppId, l.UserId, l.NotificationId, l.ReadState, l.UserActionState })
                 .ToListAsync(cancellationToken))
             .ToDictionary(l => (l.TenantId, l.AppId, l.UserId, l.NotificationId));
