@@ -334,7 +334,7 @@ internal static partial class FanOutBench
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine(c, $"# Fan-out: addRecipients at scale, {DateTime.UtcNow:yyyy-MM-dd}{(s.Smoke ? " (smoke run: checks the harness, not a result)" : "")}");
+        md.AppendLine(c, $"# Fan-out: {(links.Count == 0 ? "Web Push to every recipient" : "addRecipients at scale")}, {DateTime.UtcNow:yyyy-MM-dd}{(s.Smoke ? " (smoke run: checks the harness, not a result)" : "")}");
         md.AppendLine();
         md.AppendLine(c, $"Command: `{CommandLine(args)}`; {Environment.ProcessorCount} cores, {elapsed.TotalSeconds:0} s; load average {loadAtStart} at the start, {loadAtEnd} at the end. Release builds, Production, the harness on the same machine; empty stores. PostgreSQL: {postgresVersion}, a throwaway cluster with its default settings.");
         md.AppendLine();
