@@ -50,6 +50,26 @@ internal static class DeltaSync
         throw new InvalidOperationException("The delta query never ended with a deltaLink.");
     }
 
+    /// <summary>
+    /// Follows <paramref name="url"/> until its round has items (or 30 s pass, and then the empty round). On PostgreSQL a
+    /// committed change becomes readable once every transaction older than it has ended (docs/postgres.md): under load
+    /// a background worker's transaction can hold it back for a moment, and a reader then sees it on a later call.
+    /// </summary>
+    public static async Task<Round> FollowUntilChangedAsync(HttpClient client, string url)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var round = await FollowAsync(client, url);
+            if (round.Items.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return round;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public static string Id(JsonObject item) => item["id"]!.GetValue<string>();
 
     public static string? Removed(JsonObject item) => item["@removed"]?["reason"]?.GetValue<string>();

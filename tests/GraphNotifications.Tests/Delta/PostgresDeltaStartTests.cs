@@ -33,8 +33,8 @@ public sealed class PostgresDeltaStartTests : IClassFixture<PostgresServiceFacto
         await older.CommitAsync();
 
         Assert.Equal(before.Order(StringComparer.Ordinal), initial.Items.Select(Id).Order(StringComparer.Ordinal));
-        Assert.Equal([after], (await FollowAsync(app, initial.DeltaLink)).Items.Select(Id));
-        Assert.Equal([after], (await FollowAsync(app, latest.DeltaLink)).Items.Select(Id));
+        Assert.Equal([after], (await FollowUntilChangedAsync(app, initial.DeltaLink)).Items.Select(Id));
+        Assert.Equal([after], (await FollowUntilChangedAsync(app, latest.DeltaLink)).Items.Select(Id));
     }
 
     [SkippableFact]
@@ -49,7 +49,7 @@ public sealed class PostgresDeltaStartTests : IClassFixture<PostgresServiceFacto
         Assert.True((await app.PatchAsync($"users/delta-start-u2/notifications/{shown}", new JsonObject { ["readState"] = "read" })).IsSuccessStatusCode);
         await older.CommitAsync();
 
-        var round = await FollowAsync(app, initial.DeltaLink);
+        var round = await FollowUntilChangedAsync(app, initial.DeltaLink);
         Assert.Equal([shown], round.Items.Select(Id));
         Assert.Equal("read", round.Items[0]["readState"]!.GetValue<string>());
     }

@@ -56,7 +56,7 @@ public abstract class FanOutTests<TFactory>(TFactory service) : IClassFixture<TF
             var item = await app.ReadNotificationAsync($"users/{user}/notifications/{id}");
             Assert.Equal("unread", item["readState"]!.GetValue<string>());
             Assert.Equal("noInteraction", item["userActionState"]!.GetValue<string>());
-            var changes = await FollowAsync(app, syncs[user]);
+            var changes = await FollowUntilChangedAsync(app, syncs[user]);
             Assert.Equal([id], changes.Items.Select(Id));
             Assert.Null(Removed(changes.Items[0]));
         }
@@ -192,7 +192,7 @@ public abstract class FanOutTests<TFactory>(TFactory service) : IClassFixture<TF
         Assert.Equal(HttpStatusCode.NotFound, (await app.GetAsync($"users/{b}/notifications/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync($"users/{c}/notifications/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.GetAsync($"notifications/{id}")).StatusCode);
-        var changes = await FollowAsync(app, syncA);
+        var changes = await FollowUntilChangedAsync(app, syncA);
         Assert.Equal([id], changes.Items.Select(Id));
         Assert.Equal("changed", Removed(changes.Items[0]));
         Assert.Empty((await FollowAsync(app, syncC)).Items);
