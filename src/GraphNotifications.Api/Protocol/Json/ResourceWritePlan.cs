@@ -114,19 +114,9 @@ internal sealed class ResourceWritePlan
         {
             foreach (var (name, value) in dynamic)
             {
+                // CanWrite admitted only strings, integers and booleans here.
                 writer.WritePropertyName(name);
-                switch (value)
-                {
-                    case string text:
-                        writer.WriteStringValue(text);
-                        break;
-                    case int number:
-                        writer.WriteNumberValue(number);
-                        break;
-                    case bool flag:
-                        writer.WriteBooleanValue(flag);
-                        break;
-                }
+                WriteValue(writer, null, value);
             }
         }
 
@@ -155,7 +145,7 @@ internal sealed class ResourceWritePlan
         writer.WriteEndObject();
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, PropertyPlan property, object? value)
+    private static void WriteValue(Utf8JsonWriter writer, PropertyPlan? property, object? value)
     {
         switch (value)
         {
@@ -176,7 +166,7 @@ internal sealed class ResourceWritePlan
                 writer.WriteStringValue(moment.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
                 break;
             case Enum member:
-                writer.WriteStringValue(property.Members![member]);
+                writer.WriteStringValue(property!.Members![member]);
                 break;
             case IEnumerable<string> texts:
                 writer.WriteStartArray();
