@@ -11,8 +11,8 @@ namespace GraphNotifications.Api.Storage;
 /// store's real shape. Without statistics it guesses, and for <c>$filter=appNotificationId eq '…'</c> on a feed it
 /// guessed wrong: it walked the whole feed in order instead of looking the id up in
 /// <c>IX_Notifications_AppNotificationId</c>. A store starts empty and fills while the service runs, so statistics
-/// gathered once would describe an empty store; this runs SQLite's own policy, <c>PRAGMA optimize</c>, at start-up and
-/// every <see cref="SqliteStoreOptions.StatisticsInterval"/>. It analyzes a table (that has rows) when one of its
+/// gathered once would describe an empty store; this runs SQLite's own policy, <c>PRAGMA optimize</c>, a minute after
+/// start-up (or the interval, if shorter) and then every <see cref="SqliteStoreOptions.StatisticsInterval"/>. It analyzes a table (that has rows) when one of its
 /// indexes has no statistics or when it has grown or shrunk tenfold since it was analyzed, and otherwise only reads
 /// each table's size. Connections load statistics when they open, so when a run has changed them the pool's
 /// connections are let go and new ones plan with the new figures. A failed run (a read-only file, a full disk)
@@ -27,6 +27,8 @@ public sealed partial class SqliteStatistics(
     // milliseconds, not for a read of the whole file); 0x10000 looks at every table, not only those this connection
     // has queried (a pooled connection may have queried none, and growth would then go unnoticed).
     private const int OptimizeMask = 0x10012;
+
+    private static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(1);
 
     private bool _failing;
 
@@ -67,6 +69,11 @@ public sealed partial class SqliteStatistics(
     {
         try
         {
+            // Not in the first moments of a process: start-up's own writes come first, and a run racing a store that is
+            // briefly read-only then took pooled connections with it (ReadOnlyStoreTests met it once). A new store's
+            // migration writes statistics of its own for the index that needs them.
+            var first = options.CurrentValue.StatisticsInterval;
+            await Task.Delay(first < FirstRunDelay ? first : FirstRunDelay, clock, stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
